@@ -1,0 +1,182 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the test VM kernel: Debian's linux-source-6.12, plus kernel/patches,
+# configured as tinyconfig + kernel/config/vm.config (+ debug.config).
+#
+#   kernel/build.sh [--variant vm|debug]         build the series, cached
+#   kernel/build.sh [--variant vm|debug] --tree  build the tree as it is
+#   kernel/build.sh --export                     tree commits -> kernel/patches
+#
+# The last line on stdout is the path of the bzImage.  Everything else
+# (progress, errors) goes to stderr.
+#
+# Series builds are cached under $DOORBELL_CACHE/kernel, keyed by the
+# source package version, the patches, the fragments and this script, so an
+# unchanged kernel is never built twice.  The git tree and object
+# directories live under $DOORBELL_WORK/kernel and make rebuilds incremental.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC_TAR=/usr/src/linux-source-6.12.tar.xz
+SRC_PKG=linux-source-6.12
+WORK=${DOORBELL_WORK:-/var/tmp/doorbell}/kernel
+CACHE=${DOORBELL_CACHE:-/var/cache/doorbell}/kernel
+TREE=$WORK/linux
+JOBS=${JOBS:-$(nproc)}
+
+variant=vm
+mode=series
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--variant) variant=${2:?--variant needs vm or debug}; shift ;;
+	--tree) mode=tree ;;
+	--export) mode=export ;;
+	-h|--help) sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "build.sh: unknown argument '$1'" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+case "$variant" in
+vm) fragments=("$HERE/config/vm.config") ;;
+debug) fragments=("$HERE/config/vm.config" "$HERE/config/debug.config") ;;
+*) echo "build.sh: variant must be vm or debug, not '$variant'" >&2; exit 2 ;;
+esac
+
+say() { echo "kernel[$variant]: $*" >&2; }
+die() { echo "kernel[$variant]: error: $*" >&2; exit 1; }
+
+src_version() {
+	dpkg-query -W -f='${Version}' "$SRC_PKG" 2>/dev/null ||
+		die "$SRC_PKG is not installed (run buildlib/setup-debian.sh)"
+}
+
+# Extract the source once and make it a git tree with a 'base' tag.
+ensure_tree() {
+	[ -d "$TREE/.git" ] && return
+	[ -r "$SRC_TAR" ] || die "$SRC_TAR missing (run buildlib/setup-debian.sh)"
+	say "extracting $SRC_TAR"
+	rm -rf "$WORK/extract"
+	mkdir -p "$WORK/extract"
+	tar -C "$WORK/extract" -xf "$SRC_TAR"
+	mv "$WORK/extract/linux-source-6.12" "$TREE"
+	rmdir "$WORK/extract"
+	say "creating git tree $TREE"
+	git -C "$TREE" init -q
+	git -C "$TREE" config user.name "doorbell build"
+	git -C "$TREE" config user.email "build@doorbell.invalid"
+	# Debian's tarball ignores every top-level path ("/*"), which would
+	# hide new files from git; drop that block so the tree acts like
+	# upstream's.  The build does not read .gitignore.
+	sed -i '/^# Debian packaging/,$d' "$TREE/.gitignore"
+	git -C "$TREE" add -A
+	git -C "$TREE" commit -q -m "Linux $SRC_PKG $(src_version)"
+	git -C "$TREE" tag base
+}
+
+# Put branch 'series' at base + kernel/patches.  A developer's own branches
+# are left alone, but uncommitted edits would be lost, so refuse them.
+checkout_series() {
+	if [ -n "$(git -C "$TREE" status --porcelain --untracked-files=no)" ]; then
+		die "$TREE has uncommitted changes; commit them or use --tree"
+	fi
+	git -C "$TREE" checkout -q -B series base
+	local patches=("$HERE"/patches/*.patch)
+	if [ -e "${patches[0]}" ]; then
+		say "applying ${#patches[@]} patches"
+		git -C "$TREE" am -q --keep-cr "${patches[@]}" ||
+			{ git -C "$TREE" am --abort; die "git am failed"; }
+	fi
+}
+
+# Configure the object directory unless the fragments are unchanged.
+configure() {
+	local obj=$1 stamp
+	stamp=$(cat "${fragments[@]}" | sha256sum | cut -d' ' -f1)
+	if [ -f "$obj/.config" ] && [ "$(cat "$obj/.fragments" 2>/dev/null)" = "$stamp" ]; then
+		return
+	fi
+	say "configuring: tinyconfig + ${fragments[*]##*/}"
+	make -C "$TREE" O="$obj" -s tinyconfig >/dev/null
+	KCONFIG_CONFIG="$obj/.config" "$TREE/scripts/kconfig/merge_config.sh" \
+		-m -O "$obj" "$obj/.config" "${fragments[@]}" >"$obj/merge.log" 2>&1
+	make -C "$TREE" O="$obj" -s olddefconfig >/dev/null
+	# A symbol whose dependencies are missing is silently dropped by
+	# Kconfig; catch that here rather than in a confusing test failure.
+	local line sym val bad=0
+	while IFS= read -r line; do
+		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+		sym=${line%%=*}
+		val=${line#*=}
+		if [ "$val" = n ]; then
+			grep -q "^$sym=" "$obj/.config" && { say "$sym should be off"; bad=1; }
+		elif ! grep -qx "$sym=$val" "$obj/.config"; then
+			say "$sym=$val did not stick"
+			bad=1
+		fi
+	done < <(cat "${fragments[@]}")
+	[ "$bad" -eq 0 ] || die "config fragments do not apply cleanly"
+	echo "$stamp" >"$obj/.fragments"
+}
+
+build() {
+	local obj=$WORK/obj-$variant start
+	mkdir -p "$obj"
+	configure "$obj"
+	start=$(date +%s)
+	say "building bzImage with $JOBS jobs (log: $obj/build.log)"
+	set +o pipefail
+	make -C "$TREE" O="$obj" -j"$JOBS" bzImage 2>&1 | tee "$obj/build.log" |
+		awk '/^  (CC|AR|LD|AS) /{ if (++n % 400 == 0) {
+			printf "kernel: %d objects built\n", n > "/dev/stderr" } }'
+	local rc=${PIPESTATUS[0]}
+	set -o pipefail
+	if [ "$rc" -ne 0 ]; then
+		grep -E 'error|Error' "$obj/build.log" | head -20 >&2
+		die "make failed (see $obj/build.log)"
+	fi
+	say "built in $(($(date +%s) - start)) s"
+	BZIMAGE=$obj/arch/x86/boot/bzImage
+}
+
+cache_key() {
+	{
+		echo "$SRC_PKG $(src_version)"
+		cat "$HERE"/patches/*.patch 2>/dev/null || true
+		cat "${fragments[@]}" "$0"
+	} | sha256sum | cut -c1-16
+}
+
+case "$mode" in
+export)
+	[ -d "$TREE/.git" ] || die "no kernel tree at $TREE yet"
+	rm -f "$HERE"/patches/*.patch
+	git -C "$TREE" format-patch -q --no-signature -o "$HERE/patches" base..HEAD
+	ls "$HERE"/patches/*.patch 2>/dev/null || say "no commits past base"
+	exit 0
+	;;
+tree)
+	ensure_tree
+	build
+	echo "$BZIMAGE"
+	;;
+series)
+	key=$(cache_key)
+	out=$CACHE/$variant-$key
+	if [ -f "$out/bzImage" ]; then
+		say "cached ($out)"
+		echo "$out/bzImage"
+		exit 0
+	fi
+	ensure_tree
+	checkout_series
+	build
+	mkdir -p "$CACHE"
+	rm -rf "$out.tmp"
+	mkdir "$out.tmp"
+	cp "$BZIMAGE" "$WORK/obj-$variant/.config" "$out.tmp/"
+	mv "$out.tmp" "$out"
+	echo "$out/bzImage"
+	;;
+esac

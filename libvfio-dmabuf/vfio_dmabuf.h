@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libvfio-dmabuf: open a PCI device through vfio and reach its BARs.
+ *
+ * Every function returns 0 (or a non-negative value) on success and a
+ * negative errno on failure; none of them prints.  A handle owns its file
+ * descriptors and releases all of them in vfio_dmabuf_close().
+ */
+#ifndef VFIO_DMABUF_H
+#define VFIO_DMABUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A PCI address, domain:bus:device.function. */
+struct vfio_pci_addr {
+	uint16_t domain;
+	uint8_t bus;
+	uint8_t device;		/* 0-31 */
+	uint8_t function;	/* 0-7 */
+};
+
+/* Longest canonical form, "dddd:bb:dd.f", plus the NUL. */
+#define VFIO_PCI_ADDR_STRLEN 13
+
+/*
+ * Parse "dddd:bb:dd.f" or "bb:dd.f" (hex; domain 0 when omitted).
+ * Returns -EINVAL for anything else, including trailing characters.
+ */
+int vfio_pci_addr_parse(const char *str, struct vfio_pci_addr *addr);
+
+/* Write the canonical "dddd:bb:dd.f" form; buf holds VFIO_PCI_ADDR_STRLEN. */
+void vfio_pci_addr_format(const struct vfio_pci_addr *addr, char *buf);
+
+struct vfio_dmabuf_dev;
+
+/*
+ * Open the vfio-pci device at @addr through its IOMMU group, with a type1
+ * container.  Errors: -ENODEV if the device does not exist, -ENXIO if it is
+ * not bound to vfio-pci, -EBUSY if its group is already in use, or the
+ * errno of the failing open or ioctl.
+ */
+int vfio_dmabuf_open(const struct vfio_pci_addr *addr,
+		     struct vfio_dmabuf_dev **devp);
+void vfio_dmabuf_close(struct vfio_dmabuf_dev *dev);
+
+/* The vfio device fd, for ioctls the library does not wrap. */
+int vfio_dmabuf_device_fd(const struct vfio_dmabuf_dev *dev);
+
+/* Number of PCI BARs vfio-pci exposes: regions 0-5. */
+#define VFIO_DMABUF_NUM_BARS 6
+
+struct vfio_dmabuf_bar {
+	uint64_t size;		/* 0 when the BAR is not implemented */
+	uint64_t offset;	/* of the region within the device fd */
+	uint32_t flags;		/* VFIO_REGION_INFO_FLAG_* */
+};
+
+/* Region info of BAR @bar (0-5); -EINVAL for any other index. */
+int vfio_dmabuf_bar_info(struct vfio_dmabuf_dev *dev, unsigned int bar,
+			 struct vfio_dmabuf_bar *info);
+
+/*
+ * Read @len bytes at @offset of BAR @bar through the region (pread on the
+ * device fd).  Accesses of 1, 2, 4 or 8 aligned bytes are single MMIO
+ * loads.  -EINVAL if the range is outside the BAR or the BAR has no
+ * read access.
+ */
+int vfio_dmabuf_bar_read(struct vfio_dmabuf_dev *dev, unsigned int bar,
+			 uint64_t offset, void *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VFIO_DMABUF_H */

@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared by the in-VM tests: logging and assertions.  A test is a bash
+# script that exits 0 on success; these helpers make a failure say why.
+
+log() { echo "[$(date +%H:%M:%S)] $*"; }
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
+	log "ok: $1 = $3"
+}
+
+# expect_ok DESCRIPTION CMD...: CMD must succeed; its output is shown.
+expect_ok() {
+	local what=$1
+	shift
+	"$@" || fail "$what: '$*' exited $?"
+	log "ok: $what"
+}
+
+# build_tool NAME: path of a tool built by CMake in the host build tree.
+build_tool() {
+	local p
+	p=$(find "$DOORBELL_BUILD" -type f -name "$1" -perm -u+x 2>/dev/null | head -n1)
+	[ -n "$p" ] || fail "$1 is not built in $DOORBELL_BUILD"
+	echo "$p"
+}

@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Soft-RoCE set-ups inside the test VM.
+#
+# 6.12's rxe keeps its UDP sockets and routes in init_net, so network
+# namespaces cannot separate two peers.  Instead a veth pair va/vb lives
+# in init_net, and policy routing sends traffic that leaves through va
+# out of va (and likewise vb) instead of short-cutting through the local
+# table.  rxea sits on va (10.77.0.1) and rxeb on vb (10.77.0.2).
+RXE_A_IP=10.77.0.1
+RXE_B_IP=10.77.0.2
+
+_rxe_sysctl() {
+	local ifc
+	for ifc in "$@"; do
+		echo 1 >"/proc/sys/net/ipv4/conf/$ifc/accept_local"
+		echo 0 >"/proc/sys/net/ipv4/conf/$ifc/rp_filter"
+	done
+}
+
+# rxe_wait_active DEV: wait until port 1 of DEV is ACTIVE.
+rxe_wait_active() {
+	local i
+	for i in $(seq 50); do
+		grep -q ACTIVE "/sys/class/infiniband/$1/ports/1/state" 2>/dev/null &&
+			return 0
+		sleep 0.1
+	done
+	fail "$1 port 1 is not ACTIVE: $(cat "/sys/class/infiniband/$1/ports/1/state" 2>&1)"
+}
+
+# rxe_gid_index DEV IPV4: the GID table index holding ::ffff:IPV4.
+rxe_gid_index() {
+	local dev=$1 ip=$2 hex gid f i
+	hex=$(printf '%02x%02x:%02x%02x' ${ip//./ })
+	gid="0000:0000:0000:0000:0000:ffff:$hex"
+	for i in $(seq 50); do
+		for f in /sys/class/infiniband/"$dev"/ports/1/gids/*; do
+			if [ "$(cat "$f" 2>/dev/null)" = "$gid" ]; then
+				basename "$f"
+				return 0
+			fi
+		done
+		sleep 0.1
+	done
+	fail "no GID for $ip on $dev"
+}
+
+# rxe_two_peers: rxea on va and rxeb on vb, both ACTIVE.
+rxe_two_peers() {
+	ip link add va type veth peer name vb || fail "veth pair"
+	ip addr add "$RXE_A_IP/24" dev va
+	ip addr add "$RXE_B_IP/24" dev vb
+	ip link set va up
+	ip link set vb up
+	_rxe_sysctl all va vb
+	ip rule add pref 10 oif va lookup 101
+	ip rule add pref 11 oif vb lookup 102
+	ip route add "$RXE_B_IP" dev va src "$RXE_A_IP" table 101
+	ip route add "$RXE_A_IP" dev vb src "$RXE_B_IP" table 102
+	ip rule add pref 100 lookup local
+	ip rule del pref 0 lookup local
+	rdma link add rxea type rxe netdev va || fail "rdma link add rxea"
+	rdma link add rxeb type rxe netdev vb || fail "rdma link add rxeb"
+	rxe_wait_active rxea
+	rxe_wait_active rxeb
+	RXE_A_GID=$(rxe_gid_index rxea "$RXE_A_IP")
+	RXE_B_GID=$(rxe_gid_index rxeb "$RXE_B_IP")
+}
+
+# rxe_loopback: one device, rxe0 on a veth end; it talks to itself.
+rxe_loopback() {
+	ip link add va type veth peer name vb || fail "veth pair"
+	ip addr add "$RXE_A_IP/24" dev va
+	ip link set va up
+	ip link set vb up
+	rdma link add rxe0 type rxe netdev va || fail "rdma link add rxe0"
+	rxe_wait_active rxe0
+	RXE0_GID=$(rxe_gid_index rxe0 "$RXE_A_IP")
+}
+
+# rxe_vm_pair: in a --pair run, rxe0 on eth0 with 10.78.0.1 (role a) or
+# 10.78.0.2 (role b); the peer VM's address is $VM_PEER_IP.
+rxe_vm_pair() {
+	local ip=10.78.0.1
+	[ "$VM_ROLE" = b ] && ip=10.78.0.2
+	ip addr add "$ip/24" dev eth0
+	ip link set eth0 up
+	rdma link add rxe0 type rxe netdev eth0 || fail "rdma link add rxe0"
+	rxe_wait_active rxe0
+	RXE0_GID=$(rxe_gid_index rxe0 "$ip")
+}

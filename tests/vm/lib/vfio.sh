@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Bind PCI devices to vfio-pci and back, inside the test VM.
+
+# pci_find VENDOR:DEVICE: print the BDF of the first matching device.
+pci_find() {
+	local want=$1 d
+	for d in /sys/bus/pci/devices/*; do
+		if [ "$(cat "$d/vendor"):$(cat "$d/device")" = "0x${want%%:*}:0x${want##*:}" ]; then
+			basename "$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# pci_resolve ID: ID is a BDF or VENDOR:DEVICE; print the BDF.
+pci_resolve() {
+	if [ -e "/sys/bus/pci/devices/$1" ]; then
+		echo "$1"
+	else
+		pci_find "$1" || fail "no PCI device '$1'"
+	fi
+}
+
+# vfio_bind ID: bind the device to vfio-pci; prints its BDF.  The IOMMU
+# group node /dev/vfio/N must appear.
+vfio_bind() {
+	local bdf dev group
+	bdf=$(pci_resolve "$1") || return 1
+	dev=/sys/bus/pci/devices/$bdf
+	echo vfio-pci >"$dev/driver_override"
+	[ -e "$dev/driver" ] && echo "$bdf" >"$dev/driver/unbind"
+	echo "$bdf" >/sys/bus/pci/drivers_probe
+	[ "$(basename "$(readlink "$dev/driver")")" = vfio-pci ] ||
+		fail "$bdf did not bind to vfio-pci"
+	group=$(basename "$(readlink "$dev/iommu_group")")
+	[ -c "/dev/vfio/$group" ] || fail "/dev/vfio/$group missing for $bdf"
+	echo "$bdf"
+}
+
+# vfio_unbind BDF: release the device from vfio-pci and clear the override.
+vfio_unbind() {
+	local dev=/sys/bus/pci/devices/$1
+	[ -e "$dev/driver" ] && echo "$1" >"$dev/driver/unbind"
+	echo >"$dev/driver_override"
+	echo "$1" >/sys/bus/pci/drivers_probe 2>/dev/null || true
+}
+
+# The devices the harness gives every VM.
+NVME_ID=1b36:0010
+IVSHMEM_ID=1af4:1110

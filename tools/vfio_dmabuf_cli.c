@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-dmabuf: inspect the BARs of a vfio-pci device.
+ *
+ *   vfio-dmabuf bars BDF
+ *   vfio-dmabuf read BDF BAR OFFSET [WIDTH]
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/vfio.h>
+
+#include "vfio_dmabuf.h"
+
+static const char *prog = "vfio-dmabuf";
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: %s bars BDF\n"
+		"       %s read BDF BAR OFFSET [WIDTH]\n"
+		"BDF is a PCI address such as 0000:00:03.0 bound to vfio-pci;\n"
+		"WIDTH is 1, 2, 4 (default) or 8 bytes.\n",
+		prog, prog);
+}
+
+static int report(const char *bdf, const char *what, int err)
+{
+	fprintf(stderr, "%s: %s: %s: %s\n", prog, bdf, what, strerror(-err));
+	return 1;
+}
+
+/* Parse an unsigned number (decimal or 0x-hex) or fail with a message. */
+static int parse_u64(const char *str, const char *what, uint64_t *val)
+{
+	char *end;
+
+	errno = 0;
+	*val = strtoull(str, &end, 0);
+	if (errno || end == str || *end || str[0] == '-') {
+		fprintf(stderr, "%s: invalid %s '%s'\n", prog, what, str);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int open_device(const char *bdf, struct vfio_dmabuf_dev **dev)
+{
+	struct vfio_pci_addr addr;
+	int ret;
+
+	if (vfio_pci_addr_parse(bdf, &addr)) {
+		fprintf(stderr, "%s: invalid PCI address '%s'\n", prog, bdf);
+		return -EINVAL;
+	}
+	ret = vfio_dmabuf_open(&addr, dev);
+	if (ret == -ENXIO)
+		fprintf(stderr, "%s: %s: not bound to vfio-pci\n", prog, bdf);
+	else if (ret == -ENODEV)
+		fprintf(stderr, "%s: %s: no such PCI device\n", prog, bdf);
+	else if (ret)
+		report(bdf, "cannot open through vfio", ret);
+	return ret;
+}
+
+static int cmd_bars(const char *bdf)
+{
+	struct vfio_dmabuf_dev *dev;
+	struct vfio_dmabuf_bar bar;
+	unsigned int i;
+	int ret;
+
+	if (open_device(bdf, &dev))
+		return 1;
+	printf("BAR %18s %18s  access\n", "size", "region offset");
+	for (i = 0; i < VFIO_DMABUF_NUM_BARS; i++) {
+		ret = vfio_dmabuf_bar_info(dev, i, &bar);
+		if (ret) {
+			vfio_dmabuf_close(dev);
+			return report(bdf, "region info", ret);
+		}
+		if (!bar.size)
+			continue;
+		printf("%3u %#18" PRIx64 " %#18" PRIx64 "  %s%s%s\n", i,
+		       bar.size, bar.offset,
+		       bar.flags & VFIO_REGION_INFO_FLAG_READ ? "r" : "-",
+		       bar.flags & VFIO_REGION_INFO_FLAG_WRITE ? "w" : "-",
+		       bar.flags & VFIO_REGION_INFO_FLAG_MMAP ? "m" : "-");
+	}
+	vfio_dmabuf_close(dev);
+	return 0;
+}
+
+static int cmd_read(const char *bdf, const char *bar_s, const char *off_s,
+		    const char *width_s)
+{
+	uint64_t bar, offset, width = 4, value = 0;
+	struct vfio_dmabuf_dev *dev;
+	int ret;
+
+	if (parse_u64(bar_s, "BAR", &bar) || parse_u64(off_s, "offset", &offset))
+		return 2;
+	if (width_s && parse_u64(width_s, "width", &width))
+		return 2;
+	if (bar >= VFIO_DMABUF_NUM_BARS) {
+		fprintf(stderr, "%s: BAR must be 0-5, not %" PRIu64 "\n", prog,
+			bar);
+		return 2;
+	}
+	if (width != 1 && width != 2 && width != 4 && width != 8) {
+		fprintf(stderr, "%s: width must be 1, 2, 4 or 8\n", prog);
+		return 2;
+	}
+	if (offset % width) {
+		fprintf(stderr, "%s: offset %#" PRIx64 " is not %" PRIu64
+			"-byte aligned\n", prog, offset, width);
+		return 2;
+	}
+	if (open_device(bdf, &dev))
+		return 1;
+	/* Little-endian host: the low bytes of value receive the register. */
+	ret = vfio_dmabuf_bar_read(dev, bar, offset, &value, width);
+	vfio_dmabuf_close(dev);
+	if (ret)
+		return report(bdf, "read", ret);
+	printf("%#0*" PRIx64 "\n", (int)(2 + 2 * width), value);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "bars"))
+		return cmd_bars(argv[2]);
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "read"))
+		return cmd_read(argv[2], argv[3], argv[4],
+				argc == 6 ? argv[5] : NULL);
+	usage(stderr);
+	return 2;
+}
