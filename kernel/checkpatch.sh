@@ -5,6 +5,8 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TREE=${DOORBELL_WORK:-/var/tmp/doorbell}/kernel/linux
+# spdxcheck.py needs Debian's python3 (python3-ply, python3-git).
+export PATH=/usr/bin:$PATH
 checkpatch=$TREE/scripts/checkpatch.pl
 [ -x "$checkpatch" ] || { echo "checkpatch: no kernel tree at $TREE (run kernel/build.sh)" >&2; exit 1; }
 

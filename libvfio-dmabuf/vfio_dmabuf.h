@@ -73,6 +73,50 @@ int vfio_dmabuf_bar_info(struct vfio_dmabuf_dev *dev, unsigned int bar,
 int vfio_dmabuf_bar_read(struct vfio_dmabuf_dev *dev, unsigned int bar,
 			 uint64_t offset, void *buf, size_t len);
 
+/* One piece of a BAR, in bytes; both must be page-aligned. */
+struct vfio_dmabuf_range {
+	uint64_t offset;
+	uint64_t length;
+};
+
+/*
+ * Export @nr_ranges ranges of BAR @bar as one dma-buf, their
+ * concatenation in order.  @open_flags may hold O_CLOEXEC and O_RDWR.
+ * Returns the dma-buf fd, or the kernel's negative errno:
+ *   -EINVAL     a range not page-aligned, empty or past the BAR's end;
+ *               an I/O BAR; bad open_flags
+ *   -E2BIG      more ranges than the kernel accepts (512)
+ *   -ENODEV     @bar is not an implemented memory BAR (0-5)
+ *   -EOVERFLOW  a range whose end overflows
+ *   -EACCES     a range touching the MSI-X table or PBA
+ *   -ENOTTY     the kernel has no dma-buf export (before 6.19)
+ *   -EOPNOTSUPP the device's driver cannot export
+ * The fd stays valid after vfio_dmabuf_close(), but the memory behind it
+ * is then revoked for good.
+ */
+int vfio_dmabuf_export(struct vfio_dmabuf_dev *dev, unsigned int bar,
+		       const struct vfio_dmabuf_range *ranges,
+		       unsigned int nr_ranges, int open_flags);
+
+/* 0 if the kernel can export this device's BARs, else a negative errno. */
+int vfio_dmabuf_export_supported(struct vfio_dmabuf_dev *dev);
+
+/* The doorbells of an NVMe controller, all in BAR0. */
+struct vfio_dmabuf_nvme_doorbells {
+	uint64_t offset;	/* of the admin SQ tail doorbell: 0x1000 */
+	uint32_t stride;	/* bytes between doorbells: 4 << CAP.DSTRD */
+	uint64_t page_offset;	/* the page that holds the first doorbell */
+	uint64_t page_size;
+};
+
+/*
+ * Read CAP and locate the doorbells.  The SQ tail doorbell of queue q is
+ * at offset + 2q * stride, its CQ head doorbell at offset + (2q + 1) *
+ * stride.
+ */
+int vfio_dmabuf_nvme_doorbells(struct vfio_dmabuf_dev *dev,
+			       struct vfio_dmabuf_nvme_doorbells *db);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VFIO_DEVICE_FEATURE_DMA_BUF on real vfio-pci devices: what a user of
+ * the export sees.  Run inside the test VM as
+ *
+ *   export_test NVME_BDF IVSHMEM_BDF
+ *
+ * with both devices bound to vfio-pci.  Prints one line per check and
+ * exits non-zero if any failed.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "uapi_compat.h"
+#include "vfio_dmabuf.h"
+
+#define PAGE 4096ull
+
+static int failures, checks;
+
+static void check(bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void check(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	checks++;
+	if (!ok)
+		failures++;
+	printf("%s - ", ok ? "ok" : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static int count_fds(void)
+{
+	struct dirent *d;
+	DIR *dir = opendir("/proc/self/fd");
+	int n = 0;
+
+	while ((d = readdir(dir)))
+		n++;
+	closedir(dir);
+	return n;
+}
+
+static struct vfio_dmabuf_dev *open_dev(const char *bdf)
+{
+	struct vfio_dmabuf_dev *dev;
+	struct vfio_pci_addr addr;
+	int ret;
+
+	if (vfio_pci_addr_parse(bdf, &addr)) {
+		fprintf(stderr, "bad BDF %s\n", bdf);
+		exit(2);
+	}
+	ret = vfio_dmabuf_open(&addr, &dev);
+	if (ret) {
+		fprintf(stderr, "open %s: %s\n", bdf, strerror(-ret));
+		exit(2);
+	}
+	return dev;
+}
+
+/* The dma-buf's size, as the dma-buf file reports it. */
+static long long dmabuf_size(int fd)
+{
+	return lseek(fd, 0, SEEK_END);
+}
+
+/*
+ * Issue the feature ioctl with a hand-made payload, so that malformed
+ * requests reach the kernel exactly as given.  Returns fd or -errno.
+ */
+static int raw_export(int devfd, uint32_t feature_flags, size_t argsz,
+		      const struct vfio_device_feature_dma_buf *get,
+		      const struct vfio_region_dma_range *ranges,
+		      unsigned int nr_copy)
+{
+	size_t len = sizeof(struct vfio_device_feature) + sizeof(*get) +
+		     nr_copy * sizeof(*ranges);
+	struct vfio_device_feature *f = calloc(1, len);
+	int fd;
+
+	f->argsz = argsz;
+	f->flags = feature_flags;
+	memcpy(f->data, get, sizeof(*get));
+	memcpy(f->data + sizeof(*get), ranges, nr_copy * sizeof(*ranges));
+	fd = ioctl(devfd, VFIO_DEVICE_FEATURE, f);
+	if (fd < 0)
+		fd = -errno;
+	free(f);
+	return fd;
+}
+
+struct bad_case {
+	const char *what;
+	int want;		/* negative errno */
+	uint32_t region;
+	uint32_t open_flags;
+	uint32_t flags;
+	uint32_t nr_ranges;	/* as claimed in the header */
+	unsigned int nr_copy;	/* ranges actually supplied */
+	struct vfio_region_dma_range ranges[3];
+	int argsz_delta;	/* added to the honest argsz */
+	uint32_t feature;	/* 0: GET | DMA_BUF */
+	bool ivshmem;		/* ask the ivshmem device instead */
+};
+
+static size_t honest_argsz(unsigned int nr)
+{
+	return sizeof(struct vfio_device_feature) +
+	       sizeof(struct vfio_device_feature_dma_buf) +
+	       nr * sizeof(struct vfio_region_dma_range);
+}
+
+/* MSI-X table and PBA offsets in BAR @bar, from config space. */
+static void find_msix(int devfd, uint64_t cfg_off, int *table_bar,
+		      uint32_t *table_off, int *pba_bar, uint32_t *pba_off)
+{
+	uint8_t pos;
+	uint8_t cap[2];
+	uint32_t v;
+
+	*table_bar = *pba_bar = -1;
+	if (pread(devfd, &pos, 1, cfg_off + 0x34) != 1)
+		return;
+	while (pos) {
+		if (pread(devfd, cap, 2, cfg_off + pos) != 2)
+			return;
+		if (cap[0] == 0x11) {
+			pread(devfd, &v, 4, cfg_off + pos + 4);
+			*table_bar = v & 7;
+			*table_off = v & ~7u;
+			pread(devfd, &v, 4, cfg_off + pos + 8);
+			*pba_bar = v & 7;
+			*pba_off = v & ~7u;
+			return;
+		}
+		pos = cap[1];
+	}
+}
+
+static void test_bad_inputs(struct vfio_dmabuf_dev *nvme,
+			    struct vfio_dmabuf_dev *shm, uint64_t nvme_bar0,
+			    uint64_t shm_bar2)
+{
+	struct vfio_region_info cfg = { .argsz = sizeof(cfg),
+					 .index = VFIO_PCI_CONFIG_REGION_INDEX };
+	int tbar, pbar;
+	uint32_t toff, poff;
+	uint64_t cap;
+	const uint32_t get = VFIO_DEVICE_FEATURE_GET |
+			     VFIO_DEVICE_FEATURE_DMA_BUF;
+	const uint64_t top = ~0ull & ~(PAGE - 1);
+
+	ioctl(vfio_dmabuf_device_fd(nvme), VFIO_DEVICE_GET_REGION_INFO, &cfg);
+	find_msix(vfio_dmabuf_device_fd(nvme), cfg.offset, &tbar, &toff,
+		  &pbar, &poff);
+	printf("nvme: BAR0 %#llx, MSI-X table BAR%d+%#x, PBA BAR%d+%#x\n",
+	       (unsigned long long)nvme_bar0, tbar, toff, pbar, poff);
+
+	struct bad_case cases[] = {
+		{ "flags = 1", -EINVAL, 0, 0, 1, 1, 1, { { 0x1000, PAGE } } },
+		{ "flags = 1 << 31", -EINVAL, 0, 0, 1u << 31, 1, 1,
+		  { { 0x1000, PAGE } } },
+		{ "nr_ranges = 0", -EINVAL, 0, 0, 0, 0, 0 },
+		{ "nr_ranges = 513", -E2BIG, 0, 0, 0, 513, 1,
+		  { { 0x1000, PAGE } } },
+		{ "nr_ranges = 0xffffffff", -E2BIG, 0, 0, 0, 0xffffffff, 1,
+		  { { 0x1000, PAGE } } },
+		{ "argsz short of the claimed ranges", -EINVAL, 0, 0, 0, 2, 2,
+		  { { 0x1000, PAGE }, { 0x1000, PAGE } }, -16 },
+		{ "argsz short of the header", -EINVAL, 0, 0, 0, 1, 1,
+		  { { 0x1000, PAGE } },
+		  -(int)(sizeof(struct vfio_region_dma_range) + 4) },
+		{ "region 6 (ROM)", -ENODEV, 6, 0, 0, 1, 1, { { 0, PAGE } } },
+		{ "region 7 (config space)", -ENODEV, 7, 0, 0, 1, 1,
+		  { { 0, PAGE } } },
+		{ "region 0xffffffff", -ENODEV, 0xffffffff, 0, 0, 1, 1,
+		  { { 0, PAGE } } },
+		{ "unimplemented BAR 3", -ENODEV, 3, 0, 0, 1, 1,
+		  { { 0, PAGE } } },
+		{ "ivshmem BAR5, unimplemented", -ENODEV, 5, 0, 0, 1, 1,
+		  { { 0, PAGE } }, 0, 0, true },
+		{ "ivshmem BAR0, smaller than a page", -EINVAL, 0, 0, 0, 1, 1,
+		  { { 0, PAGE } }, 0, 0, true },
+		{ "offset not page-aligned", -EINVAL, 0, 0, 0, 1, 1,
+		  { { 0x1800, PAGE } } },
+		{ "length not page-aligned", -EINVAL, 0, 0, 0, 1, 1,
+		  { { 0x1000, 0x800 } } },
+		{ "length 0", -EINVAL, 0, 0, 0, 1, 1, { { 0x1000, 0 } } },
+		{ "offset at the end of the BAR", -EINVAL, 0, 0, 0, 1, 1,
+		  { { nvme_bar0, PAGE } } },
+		{ "range running past the BAR", -EINVAL, 0, 0, 0, 1, 1,
+		  { { nvme_bar0 - PAGE, 2 * PAGE } } },
+		{ "offset + length overflows", -EOVERFLOW, 0, 0, 0, 1, 1,
+		  { { top, 2 * PAGE } } },
+		{ "huge length overflows", -EOVERFLOW, 0, 0, 0, 1, 1,
+		  { { PAGE, top } } },
+		{ "good range then a bad one", -EINVAL, 0, 0, 0, 2, 2,
+		  { { 0x1000, PAGE }, { 0x1000, 0x800 } } },
+		{ "ivshmem range past 4 MiB", -EINVAL, 2, 0, 0, 1, 1,
+		  { { shm_bar2 - PAGE, 2 * PAGE } }, 0, 0, true },
+		{ "open_flags O_NONBLOCK", -EINVAL, 0, O_NONBLOCK, 0, 1, 1,
+		  { { 0x1000, PAGE } } },
+		{ "open_flags O_APPEND", -EINVAL, 0, O_APPEND, 0, 1, 1,
+		  { { 0x1000, PAGE } } },
+		{ "open_flags O_WRONLY", -EINVAL, 0, O_WRONLY, 0, 1, 1,
+		  { { 0x1000, PAGE } } },
+		{ "FEATURE_SET instead of GET", -EINVAL, 0, 0, 0, 1, 1,
+		  { { 0x1000, PAGE } }, 0,
+		  VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_BUF },
+		{ "range on the MSI-X table", -EACCES, tbar, 0, 0, 1, 1,
+		  { { toff & ~(PAGE - 1), PAGE } } },
+		{ "range on the MSI-X PBA", -EACCES, pbar, 0, 0, 1, 1,
+		  { { poff & ~(PAGE - 1), PAGE } } },
+		{ "whole BAR, MSI-X inside", -EACCES, tbar, 0, 0, 1, 1,
+		  { { 0, nvme_bar0 } } },
+	};
+	unsigned int i;
+	int before = count_fds();
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct bad_case *c = &cases[i];
+		struct vfio_device_feature_dma_buf hdr = {
+			.region_index = c->region,
+			.open_flags = c->open_flags,
+			.flags = c->flags,
+			.nr_ranges = c->nr_ranges,
+		};
+		struct vfio_dmabuf_dev *dev = c->ivshmem ? shm : nvme;
+		int got;
+
+		got = raw_export(vfio_dmabuf_device_fd(dev),
+				 c->feature ? c->feature : get,
+				 honest_argsz(c->nr_copy) + c->argsz_delta,
+				 &hdr, c->ranges, c->nr_copy);
+		if (got >= 0)
+			close(got);
+		check(got == c->want, "bad input %2u: %-36s -> %s (want %s)",
+		      i + 1, c->what, got >= 0 ? "a fd" : strerrorname_np(-got),
+		      strerrorname_np(-c->want));
+		/* The device still answers, and nothing leaked. */
+		if (vfio_dmabuf_bar_read(nvme, 0, 0, &cap, sizeof(cap)) ||
+		    !(cap & 0xffff))
+			check(false, "nvme unreadable after bad input %u", i + 1);
+	}
+	check(count_fds() == before, "no fd leaked by %u bad inputs", i);
+
+	/* ranges[] in memory the kernel cannot read: EFAULT, nothing else. */
+	long pg = sysconf(_SC_PAGESIZE);
+	char *area = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(area + pg, pg);
+	struct vfio_device_feature *f = (void *)(area + pg -
+		sizeof(struct vfio_device_feature) -
+		sizeof(struct vfio_device_feature_dma_buf));
+	struct vfio_device_feature_dma_buf *h = (void *)f->data;
+
+	f->argsz = honest_argsz(1);
+	f->flags = get;
+	h->region_index = 0;
+	h->open_flags = 0;
+	h->flags = 0;
+	h->nr_ranges = 1;
+	int r = ioctl(vfio_dmabuf_device_fd(nvme), VFIO_DEVICE_FEATURE, f);
+	check(r < 0 && errno == EFAULT, "ranges[] unreadable -> %s (want EFAULT)",
+	      r < 0 ? strerrorname_np(errno) : "a fd");
+	munmap(area, pg);
+}
+
+static void test_exports(struct vfio_dmabuf_dev *nvme,
+			 struct vfio_dmabuf_dev *shm)
+{
+	struct vfio_dmabuf_nvme_doorbells db;
+	struct vfio_dmabuf_range r;
+	int fd, fds[200], i, before;
+
+	check(vfio_dmabuf_export_supported(nvme) == 0,
+	      "PROBE reports the feature");
+
+	memset(&db, 0, sizeof(db));
+	i = vfio_dmabuf_nvme_doorbells(nvme, &db);
+	check(i == 0 && db.offset == 0x1000 && db.page_offset == 0x1000 &&
+	      db.stride == 4,
+	      "NVMe doorbells at %#llx, stride %u, page %#llx",
+	      (unsigned long long)db.offset, db.stride,
+	      (unsigned long long)db.page_offset);
+
+	r.offset = db.page_offset;
+	r.length = db.page_size;
+	fd = vfio_dmabuf_export(nvme, 0, &r, 1, O_CLOEXEC | O_RDWR);
+	check(fd >= 0, "export the NVMe doorbell page -> fd %d", fd);
+	check(dmabuf_size(fd) == 4096, "its dma-buf is 4096 bytes (%lld)",
+	      dmabuf_size(fd));
+	check(fcntl(fd, F_GETFD) & FD_CLOEXEC, "O_CLOEXEC is honoured");
+	check(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED,
+	      "no CPU mmap of the dma-buf");
+	close(fd);
+
+	r.offset = 1 << 20;
+	r.length = 1 << 20;
+	fd = vfio_dmabuf_export(shm, 2, &r, 1, O_CLOEXEC);
+	check(fd >= 0 && dmabuf_size(fd) == 1 << 20,
+	      "export 1 MiB of ivshmem BAR2 -> %lld bytes", dmabuf_size(fd));
+	check(!(fcntl(fd, F_GETFL) & O_RDWR), "read-only open flags kept");
+	close(fd);
+
+	struct vfio_dmabuf_range three[3] = {
+		{ 0, PAGE }, { 3 << 20, 1 << 20 }, { 0, PAGE },
+	};
+	fd = vfio_dmabuf_export(shm, 2, three, 3, 0);
+	check(fd >= 0 && dmabuf_size(fd) == (1 << 20) + 2 * PAGE,
+	      "three ranges (one repeated) -> %lld bytes", dmabuf_size(fd));
+	close(fd);
+
+	before = count_fds();
+	r.offset = db.page_offset;
+	r.length = PAGE;
+	for (i = 0; i < 200; i++)
+		fds[i] = vfio_dmabuf_export(nvme, 0, &r, 1, O_CLOEXEC);
+	for (i = 0; i < 200 && fds[i] >= 0; i++)
+		;
+	check(i == 200, "200 exports of one BAR page at once (%d ok)", i);
+	for (i = 0; i < 200; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	check(count_fds() == before, "all 200 closed, no fd left");
+}
+
+/* Close orders, and a dma-buf that outlives its device. */
+static void test_lifetimes(const char *nvme_bdf)
+{
+	struct vfio_dmabuf_range r = { 0x1000, PAGE };
+	struct vfio_dmabuf_dev *dev;
+	int fd, fd2;
+
+	dev = open_dev(nvme_bdf);
+	fd = vfio_dmabuf_export(dev, 0, &r, 1, O_CLOEXEC);
+	close(fd);
+	vfio_dmabuf_close(dev);
+	check(fd >= 0, "dma-buf closed first, then the device");
+
+	dev = open_dev(nvme_bdf);
+	fd = vfio_dmabuf_export(dev, 0, &r, 1, O_CLOEXEC);
+	vfio_dmabuf_close(dev);
+	check(fd >= 0 && dmabuf_size(fd) == 4096,
+	      "device closed first: the dma-buf fd is still valid");
+	/* The device can be opened and exported again meanwhile. */
+	dev = open_dev(nvme_bdf);
+	fd2 = vfio_dmabuf_export(dev, 0, &r, 1, O_CLOEXEC);
+	check(fd2 >= 0, "re-open and re-export while an old dma-buf lives");
+	close(fd);
+	close(fd2);
+	vfio_dmabuf_close(dev);
+	check(true, "closing the stale dma-buf after the device is safe");
+}
+
+int main(int argc, char **argv)
+{
+	struct vfio_dmabuf_dev *nvme, *shm;
+	struct vfio_dmabuf_bar b0, b2;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s NVME_BDF IVSHMEM_BDF\n", argv[0]);
+		return 2;
+	}
+	nvme = open_dev(argv[1]);
+	shm = open_dev(argv[2]);
+	if (vfio_dmabuf_bar_info(nvme, 0, &b0) ||
+	    vfio_dmabuf_bar_info(shm, 2, &b2)) {
+		fprintf(stderr, "region info failed\n");
+		return 2;
+	}
+
+	test_exports(nvme, shm);
+	test_bad_inputs(nvme, shm, b0.size, b2.size);
+	vfio_dmabuf_close(nvme);
+	vfio_dmabuf_close(shm);
+	test_lifetimes(argv[1]);
+
+	printf("%d passed, %d failed\n", checks - failures, failures);
+	return failures ? 1 : 0;
+}
