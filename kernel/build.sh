@@ -9,7 +9,8 @@
 #   kernel/build.sh --export                     tree commits -> kernel/patches
 #
 # The last line on stdout is the path of the bzImage.  Everything else
-# (progress, errors) goes to stderr.
+# (progress, errors) goes to stderr.  The test-only modules of tests/kmod
+# are built against the same tree into kmod/ beside the bzImage.
 #
 # Series builds are cached under $DOORBELL_CACHE/kernel, keyed by the
 # source package version, the patches, the fragments and this script, so an
@@ -132,7 +133,8 @@ build() {
 	start=$(date +%s)
 	say "building bzImage with $JOBS jobs (log: $obj/build.log)"
 	set +o pipefail
-	make -C "$TREE" O="$obj" -j"$JOBS" bzImage 2>&1 | tee "$obj/build.log" |
+	# 'modules' writes Module.symvers, which external modules link against.
+	make -C "$TREE" O="$obj" -j"$JOBS" bzImage modules 2>&1 | tee "$obj/build.log" |
 		awk '/^  (CC|AR|LD|AS) /{ if (++n % 400 == 0) {
 			printf "kernel: %d objects built\n", n > "/dev/stderr" } }'
 	local rc=${PIPESTATUS[0]}
@@ -143,13 +145,27 @@ build() {
 	fi
 	say "built in $(($(date +%s) - start)) s"
 	BZIMAGE=$obj/arch/x86/boot/bzImage
+	build_test_modules "$obj" "$(dirname "$BZIMAGE")/kmod"
+}
+
+# build_test_modules OBJ OUT: tests/kmod against this build, into OUT.
+# They are built from a copy so that the source tree stays clean.
+build_test_modules() {
+	local obj=$1 out=$2 src=$1/kmod-src
+	rm -rf "$src" "$out"
+	cp -r "$HERE/../tests/kmod" "$src"
+	make -C "$TREE" O="$obj" M="$src" -j"$JOBS" modules >"$obj/kmod.log" 2>&1 ||
+		{ cat "$obj/kmod.log" >&2; die "test modules failed to build"; }
+	mkdir -p "$out"
+	cp "$src"/*.ko "$out/"
+	say "test modules: $(cd "$out" && echo *.ko)"
 }
 
 cache_key() {
 	{
 		echo "$SRC_PKG $(src_version)"
 		cat "$HERE"/patches/*.patch 2>/dev/null || true
-		cat "${fragments[@]}" "$0"
+		cat "${fragments[@]}" "$0" "$HERE"/../tests/kmod/*
 	} | sha256sum | cut -c1-16
 }
 
@@ -180,7 +196,7 @@ series)
 	mkdir -p "$CACHE"
 	rm -rf "$out.tmp"
 	mkdir "$out.tmp"
-	cp "$BZIMAGE" "$WORK/obj-$variant/.config" "$out.tmp/"
+	cp -r "$BZIMAGE" "$(dirname "$BZIMAGE")/kmod" "$WORK/obj-$variant/.config" "$out.tmp/"
 	mv "$out.tmp" "$out"
 	echo "$out/bzImage"
 	;;

@@ -13,7 +13,8 @@ export HOME=/root LANG=C.UTF-8
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs tmpfs /tmp
+# /tmp stays the host's, seen through the overlay: the source tree may
+# live there.  Writes land in the overlay's tmpfs, never on the host.
 mount -t tmpfs tmpfs /run
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
@@ -24,7 +25,17 @@ ip link set lo up
 
 # shellcheck source=/dev/null
 . /vmshare/env
-cd "$DOORBELL_SRC" || exit 1
+finish() {
+	dmesg >/vmshare/dmesg.log
+	echo "$1" >/vmshare/status
+	sync
+	/bin/busybox reboot -f
+}
+
+if ! cd "$DOORBELL_SRC"; then
+	echo "guest: source tree $DOORBELL_SRC is not visible in the VM" >/vmshare/out.log
+	finish 1
+fi
 
 start=$(date +%s.%N)
 bash -c "$(cat /vmshare/cmd)" >/vmshare/out.log 2>&1 </dev/null
@@ -39,7 +50,4 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo scan >/sys/kernel/debug/kmemleak
 	cat /sys/kernel/debug/kmemleak >/vmshare/kmemleak.log
 fi
-dmesg >/vmshare/dmesg.log
-echo "$rc" >/vmshare/status
-sync
-/bin/busybox reboot -f
+finish "$rc"

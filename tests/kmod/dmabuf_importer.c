@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test-only dma-buf importer.  It imports like a real peer-to-peer
+ * device driver would: a dynamic attachment for a PCI device, mappings
+ * taken under the reservation lock and dropped when move_notify says
+ * so.  Tests drive it through /dev/dmabuf_importer (dmabuf_importer.h)
+ * and read back what it observed.
+ */
+#include <linux/dma-buf.h>
+#include <linux/dma-resv.h>
+#include <linux/fs.h>
+#include <linux/io.h>
+#include <linux/iosys-map.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+#include "dmabuf_importer.h"
+
+MODULE_IMPORT_NS(DMA_BUF);
+
+/*
+ * One attachment.  @lock serialises the ioctls of one file; @status and
+ * @sgt are also changed by move_notify, which runs with the dma-buf's
+ * reservation lock held, so they are only touched under that lock.
+ */
+struct importer {
+	struct mutex lock;
+	struct dma_buf *dmabuf;
+	struct dma_buf_attachment *attach;
+	struct pci_dev *client;
+	struct sg_table *sgt;
+	struct dmabuf_importer_status status;
+};
+
+static void importer_unmap_locked(struct importer *imp)
+{
+	dma_resv_assert_held(imp->dmabuf->resv);
+	if (!imp->sgt)
+		return;
+	dma_buf_unmap_attachment(imp->attach, imp->sgt, DMA_BIDIRECTIONAL);
+	imp->sgt = NULL;
+	imp->status.mapped = 0;
+}
+
+static void importer_move_notify(struct dma_buf_attachment *attach)
+{
+	struct importer *imp = attach->importer_priv;
+
+	imp->status.move_notifies++;
+	importer_unmap_locked(imp);
+}
+
+static const struct dma_buf_attach_ops importer_p2p_ops = {
+	.allow_peer2peer = true,
+	.move_notify = importer_move_notify,
+};
+
+static const struct dma_buf_attach_ops importer_nop2p_ops = {
+	.allow_peer2peer = false,
+	.move_notify = importer_move_notify,
+};
+
+static int importer_attach(struct importer *imp, void __user *uarg)
+{
+	struct dmabuf_importer_attach arg;
+	const struct dma_buf_attach_ops *ops;
+	struct dma_buf_attachment *attach;
+	struct dma_buf *dmabuf;
+	struct pci_dev *client;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (imp->attach)
+		return -EBUSY;
+
+	client = pci_get_domain_bus_and_slot(arg.client >> 16,
+					     (arg.client >> 8) & 0xff,
+					     arg.client & 0xff);
+	if (!client)
+		return -ENODEV;
+	dmabuf = dma_buf_get(arg.fd);
+	if (IS_ERR(dmabuf)) {
+		pci_dev_put(client);
+		return PTR_ERR(dmabuf);
+	}
+
+	ops = arg.flags & DMABUF_IMPORTER_NO_P2P ? &importer_nop2p_ops :
+						   &importer_p2p_ops;
+	if (arg.flags & DMABUF_IMPORTER_STATIC)
+		attach = dma_buf_attach(dmabuf, &client->dev);
+	else
+		attach = dma_buf_dynamic_attach(dmabuf, &client->dev, ops,
+						imp);
+	if (IS_ERR(attach)) {
+		dma_buf_put(dmabuf);
+		pci_dev_put(client);
+		return PTR_ERR(attach);
+	}
+	imp->dmabuf = dmabuf;
+	imp->attach = attach;
+	imp->client = client;
+	return 0;
+}
+
+static int importer_map(struct importer *imp)
+{
+	struct scatterlist *sg;
+	struct sg_table *sgt;
+	unsigned int i;
+	int ret = 0;
+
+	if (!imp->attach)
+		return -ENOTCONN;
+	dma_resv_lock(imp->dmabuf->resv, NULL);
+	importer_unmap_locked(imp);
+	sgt = dma_buf_map_attachment(imp->attach, DMA_BIDIRECTIONAL);
+	if (IS_ERR(sgt)) {
+		ret = PTR_ERR(sgt);
+		imp->status.last_error = ret;
+		goto out;
+	}
+	imp->sgt = sgt;
+	imp->status.maps++;
+	imp->status.mapped = 1;
+	imp->status.nents = sgt->nents;
+	imp->status.dma_addr = sg_dma_address(sgt->sgl);
+	imp->status.dma_len = 0;
+	imp->status.page_links = 0;
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		imp->status.dma_len += sg_dma_len(sg);
+		if (sg_page(sg))
+			imp->status.page_links++;
+	}
+out:
+	dma_resv_unlock(imp->dmabuf->resv);
+	return ret;
+}
+
+static int importer_vmap_rw(struct importer *imp, void __user *uarg)
+{
+	struct dmabuf_importer_rw arg;
+	struct iosys_map map;
+	int ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (!imp->dmabuf)
+		return -ENOTCONN;
+	if (arg.offset % 4 || arg.offset + 4 > imp->dmabuf->size)
+		return -EINVAL;
+
+	ret = dma_buf_vmap_unlocked(imp->dmabuf, &map);
+	if (ret)
+		return ret;
+	if (!map.is_iomem) {
+		ret = -EPROTO;	/* MMIO must never look like RAM */
+	} else if (arg.write) {
+		iowrite32(arg.value, map.vaddr_iomem + arg.offset);
+	} else {
+		arg.value = ioread32(map.vaddr_iomem + arg.offset);
+		if (copy_to_user(uarg, &arg, sizeof(arg)))
+			ret = -EFAULT;
+	}
+	dma_buf_vunmap_unlocked(imp->dmabuf, &map);
+	return ret;
+}
+
+static long importer_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct importer *imp = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	struct dmabuf_importer_status status;
+	long ret;
+
+	mutex_lock(&imp->lock);
+	switch (cmd) {
+	case DMABUF_IMPORTER_ATTACH:
+		ret = importer_attach(imp, uarg);
+		break;
+	case DMABUF_IMPORTER_MAP:
+		ret = importer_map(imp);
+		break;
+	case DMABUF_IMPORTER_UNMAP:
+		ret = -ENOTCONN;
+		if (imp->attach) {
+			dma_resv_lock(imp->dmabuf->resv, NULL);
+			importer_unmap_locked(imp);
+			dma_resv_unlock(imp->dmabuf->resv);
+			ret = 0;
+		}
+		break;
+	case DMABUF_IMPORTER_STATUS:
+		ret = -ENOTCONN;
+		if (imp->attach) {
+			dma_resv_lock(imp->dmabuf->resv, NULL);
+			status = imp->status;
+			dma_resv_unlock(imp->dmabuf->resv);
+			ret = copy_to_user(uarg, &status, sizeof(status)) ?
+				-EFAULT : 0;
+		}
+		break;
+	case DMABUF_IMPORTER_VMAP_RW:
+		ret = importer_vmap_rw(imp, uarg);
+		break;
+	case DMABUF_IMPORTER_PIN:
+		ret = -ENOTCONN;
+		if (imp->attach) {
+			dma_resv_lock(imp->dmabuf->resv, NULL);
+			ret = dma_buf_pin(imp->attach);
+			if (!ret)
+				dma_buf_unpin(imp->attach);
+			dma_resv_unlock(imp->dmabuf->resv);
+		}
+		break;
+	default:
+		ret = -ENOTTY;
+	}
+	mutex_unlock(&imp->lock);
+	return ret;
+}
+
+static int importer_open(struct inode *inode, struct file *file)
+{
+	struct importer *imp = kzalloc(sizeof(*imp), GFP_KERNEL);
+
+	if (!imp)
+		return -ENOMEM;
+	mutex_init(&imp->lock);
+	file->private_data = imp;
+	return 0;
+}
+
+static int importer_release(struct inode *inode, struct file *file)
+{
+	struct importer *imp = file->private_data;
+
+	if (imp->attach) {
+		dma_resv_lock(imp->dmabuf->resv, NULL);
+		importer_unmap_locked(imp);
+		dma_resv_unlock(imp->dmabuf->resv);
+		dma_buf_detach(imp->dmabuf, imp->attach);
+		dma_buf_put(imp->dmabuf);
+		pci_dev_put(imp->client);
+	}
+	mutex_destroy(&imp->lock);
+	kfree(imp);
+	return 0;
+}
+
+static const struct file_operations importer_fops = {
+	.owner = THIS_MODULE,
+	.open = importer_open,
+	.release = importer_release,
+	.unlocked_ioctl = importer_ioctl,
+};
+
+static struct miscdevice importer_dev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "dmabuf_importer",
+	.fops = &importer_fops,
+};
+module_misc_device(importer_dev);
+
+MODULE_DESCRIPTION("Test-only dynamic dma-buf importer");
+MODULE_LICENSE("GPL");

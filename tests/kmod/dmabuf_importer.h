@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * A test-only dma-buf importer: /dev/dmabuf_importer.  Each open file is
+ * one attachment, driven by these ioctls, so a test can watch what an
+ * importer sees: maps, move_notify events, CPU access.
+ */
+#ifndef DMABUF_IMPORTER_H
+#define DMABUF_IMPORTER_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define DMABUF_IMPORTER_STATIC		(1u << 0) /* no importer ops */
+#define DMABUF_IMPORTER_NO_P2P		(1u << 1) /* peer2peer = false */
+
+struct dmabuf_importer_attach {
+	__s32 fd;		/* the dma-buf */
+	__u32 flags;		/* DMABUF_IMPORTER_* */
+	__u32 client;		/* PCI device doing the DMA: domain << 16 |
+				 * bus << 8 | devfn */
+	__u32 pad;
+};
+
+struct dmabuf_importer_status {
+	__u32 maps;		/* successful map_attachment calls */
+	__u32 move_notifies;	/* move_notify events received */
+	__u32 mapped;		/* a mapping is held now */
+	__u32 nents;		/* DMA segments of the held mapping */
+	__u64 dma_addr;		/* first segment */
+	__u64 dma_len;		/* total DMA length */
+	__u32 page_links;	/* segments whose sg_page() is not NULL */
+	__s32 last_error;	/* of the last failed map, or 0 */
+};
+
+struct dmabuf_importer_rw {
+	__u64 offset;		/* into the buffer, 4-byte aligned */
+	__u32 value;		/* written, or read back */
+	__u32 write;
+};
+
+#define DMABUF_IMPORTER_ATTACH	_IOW('D', 1, struct dmabuf_importer_attach)
+#define DMABUF_IMPORTER_MAP	_IO('D', 2)
+#define DMABUF_IMPORTER_UNMAP	_IO('D', 3)
+#define DMABUF_IMPORTER_STATUS	_IOR('D', 4, struct dmabuf_importer_status)
+#define DMABUF_IMPORTER_VMAP_RW	_IOWR('D', 5, struct dmabuf_importer_rw)
+#define DMABUF_IMPORTER_PIN	_IO('D', 6)
+
+#endif
