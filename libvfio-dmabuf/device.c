@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Opening a vfio-pci device through its IOMMU group and a type1 container.
+ * Opening a vfio-pci device: through its IOMMU group and a type1
+ * container, or through its device cdev bound to an iommufd.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -14,6 +16,7 @@
 #include <linux/vfio.h>
 
 #include "private.h"
+#include "uapi_compat.h"
 
 static int close_keep_errno(int fd)
 {
@@ -46,21 +49,26 @@ static int read_pci_link(const char *bdf, const char *name, char *out,
 	return 0;
 }
 
-/* The IOMMU group number of @bdf, after checking it is vfio-pci's. */
-static int find_group(const char *bdf, unsigned long *group)
+/* -ENODEV if @bdf does not exist, -ENXIO unless vfio-pci drives it. */
+static int check_vfio_pci(const char *bdf)
 {
-	char path[PATH_MAX], name[64], *end;
+	char path[PATH_MAX], name[64];
 	int ret;
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", bdf);
 	if (access(path, F_OK))
 		return -ENODEV;
-
 	ret = read_pci_link(bdf, "driver", name, sizeof(name));
 	if (ret == -ENOENT || (!ret && strcmp(name, "vfio-pci")))
 		return -ENXIO;
-	if (ret)
-		return ret;
+	return ret;
+}
+
+/* The IOMMU group number of @bdf. */
+static int find_group(const char *bdf, unsigned long *group)
+{
+	char name[64], *end;
+	int ret;
 
 	ret = read_pci_link(bdf, "iommu_group", name, sizeof(name));
 	if (ret)
@@ -107,47 +115,114 @@ static int attach_group(struct vfio_dmabuf_dev *dev, unsigned long group)
 	return 0;
 }
 
-int vfio_dmabuf_open(const struct vfio_pci_addr *addr,
-		     struct vfio_dmabuf_dev **devp)
+static int open_through_group(struct vfio_dmabuf_dev *dev, const char *bdf)
 {
-	char bdf[VFIO_PCI_ADDR_STRLEN];
-	struct vfio_dmabuf_dev *dev;
 	unsigned long group;
 	int ret;
 
-	if (!addr || !devp)
-		return -EINVAL;
-	vfio_pci_addr_format(addr, bdf);
 	ret = find_group(bdf, &group);
 	if (ret)
 		return ret;
+	dev->container_fd = open_container();
+	if (dev->container_fd < 0)
+		return dev->container_fd;
+	ret = attach_group(dev, group);
+	if (ret)
+		return ret;
+	dev->device_fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	return dev->device_fd < 0 ? -errno : 0;
+}
+
+/*
+ * The cdev interface: bind the device to a fresh iommufd and attach it
+ * to an empty IO address space, which blocks its DMA until the caller
+ * maps something, as a type1 container does.
+ */
+static int open_through_cdev(struct vfio_dmabuf_dev *dev, const char *bdf)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct vfio_device_attach_iommufd_pt attach = {
+		.argsz = sizeof(attach),
+	};
+	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
+	char name[64], path[PATH_MAX];
+	DIR *dir;
+	struct dirent *d;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
+	dir = opendir(path);
+	if (!dir)
+		return errno == ENOENT ? -EOPNOTSUPP : -errno;
+	name[0] = '\0';
+	while ((d = readdir(dir)))
+		if (!strncmp(d->d_name, "vfio", 4) &&
+		    strlen(d->d_name) < sizeof(name))
+			strcpy(name, d->d_name);
+	closedir(dir);
+	if (!name[0])
+		return -EOPNOTSUPP;
+
+	snprintf(path, sizeof(path), "/dev/vfio/devices/%s", name);
+	dev->device_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (dev->device_fd < 0)
+		return -errno;
+	dev->container_fd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	if (dev->container_fd < 0)
+		return -errno;
+	bind.iommufd = dev->container_fd;
+	if (ioctl(dev->device_fd, VFIO_DEVICE_BIND_IOMMUFD, &bind))
+		return -errno;
+	if (ioctl(dev->container_fd, IOMMU_IOAS_ALLOC, &ioas))
+		return -errno;
+	attach.pt_id = ioas.out_ioas_id;
+	if (ioctl(dev->device_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
+		return -errno;
+	return 0;
+}
+
+int vfio_dmabuf_open_iface(const struct vfio_pci_addr *addr,
+			   enum vfio_dmabuf_iface iface,
+			   struct vfio_dmabuf_dev **devp)
+{
+	char bdf[VFIO_PCI_ADDR_STRLEN];
+	struct vfio_dmabuf_dev *dev;
+	int ret;
+
+	if (!addr || !devp || iface > VFIO_DMABUF_IFACE_CDEV)
+		return -EINVAL;
+	vfio_pci_addr_format(addr, bdf);
+	ret = check_vfio_pci(bdf);
+	if (ret)
+		return ret;
+	if (iface == VFIO_DMABUF_IFACE_AUTO)
+		iface = access("/dev/vfio/vfio", F_OK) ? VFIO_DMABUF_IFACE_CDEV :
+							 VFIO_DMABUF_IFACE_GROUP;
 
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return -ENOMEM;
 	dev->addr = *addr;
+	dev->iface = iface;
+	dev->container_fd = -1;
 	dev->group_fd = -1;
 	dev->device_fd = -1;
 
-	dev->container_fd = open_container();
-	if (dev->container_fd < 0) {
-		ret = dev->container_fd;
-		goto err;
-	}
-	ret = attach_group(dev, group);
-	if (ret)
-		goto err;
-	dev->device_fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
-	if (dev->device_fd < 0) {
-		ret = -errno;
-		goto err;
+	if (iface == VFIO_DMABUF_IFACE_GROUP)
+		ret = open_through_group(dev, bdf);
+	else
+		ret = open_through_cdev(dev, bdf);
+	if (ret) {
+		vfio_dmabuf_close(dev);
+		return ret;
 	}
 	*devp = dev;
 	return 0;
+}
 
-err:
-	vfio_dmabuf_close(dev);
-	return ret;
+int vfio_dmabuf_open(const struct vfio_pci_addr *addr,
+		     struct vfio_dmabuf_dev **devp)
+{
+	return vfio_dmabuf_open_iface(addr, VFIO_DMABUF_IFACE_AUTO, devp);
 }
 
 void vfio_dmabuf_close(struct vfio_dmabuf_dev *dev)

@@ -11,9 +11,11 @@
  */
 struct vfio_dmabuf_dev {
 	struct vfio_pci_addr addr;
-	int container_fd;	/* /dev/vfio/vfio, type1 IOMMU set */
-	int group_fd;		/* /dev/vfio/N, attached to container_fd */
-	int device_fd;		/* from VFIO_GROUP_GET_DEVICE_FD */
+	enum vfio_dmabuf_iface iface;	/* GROUP or CDEV, never AUTO */
+	/* GROUP: /dev/vfio/vfio with type1 set; CDEV: /dev/iommu */
+	int container_fd;
+	int group_fd;		/* GROUP: /dev/vfio/N in the container */
+	int device_fd;		/* the vfio device */
 };
 
 #endif

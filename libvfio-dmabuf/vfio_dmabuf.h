@@ -38,12 +38,24 @@ void vfio_pci_addr_format(const struct vfio_pci_addr *addr, char *buf);
 
 struct vfio_dmabuf_dev;
 
+/* How to reach the device. */
+enum vfio_dmabuf_iface {
+	VFIO_DMABUF_IFACE_AUTO,	 /* the group if /dev/vfio/vfio exists, else cdev */
+	VFIO_DMABUF_IFACE_GROUP, /* /dev/vfio/N and a type1 container */
+	VFIO_DMABUF_IFACE_CDEV,	 /* /dev/vfio/devices/vfioN bound to /dev/iommu */
+};
+
 /*
- * Open the vfio-pci device at @addr through its IOMMU group, with a type1
- * container.  Errors: -ENODEV if the device does not exist, -ENXIO if it is
- * not bound to vfio-pci, -EBUSY if its group is already in use, or the
- * errno of the failing open or ioctl.
+ * Open the vfio-pci device at @addr.  Errors: -ENODEV if the device does
+ * not exist, -ENXIO if it is not bound to vfio-pci, -EBUSY if its group or
+ * device is already in use, -EPERM if its group is not viable, or the errno
+ * of the failing open or ioctl.
  */
+int vfio_dmabuf_open_iface(const struct vfio_pci_addr *addr,
+			   enum vfio_dmabuf_iface iface,
+			   struct vfio_dmabuf_dev **devp);
+
+/* vfio_dmabuf_open_iface() with VFIO_DMABUF_IFACE_AUTO. */
 int vfio_dmabuf_open(const struct vfio_pci_addr *addr,
 		     struct vfio_dmabuf_dev **devp);
 void vfio_dmabuf_close(struct vfio_dmabuf_dev *dev);
@@ -97,6 +109,16 @@ struct vfio_dmabuf_range {
 int vfio_dmabuf_export(struct vfio_dmabuf_dev *dev, unsigned int bar,
 		       const struct vfio_dmabuf_range *ranges,
 		       unsigned int nr_ranges, int open_flags);
+
+/*
+ * The ranges of BAR @bar that may be exported: its whole pages, less the
+ * pages holding the MSI-X table or PBA.  Fills up to @max ranges (three
+ * always suffice) and sets *@nr; an I/O BAR, a BAR vfio cannot map or one
+ * smaller than a page has none.  -ENOSPC if @max is too small.
+ */
+int vfio_dmabuf_bar_exportable(struct vfio_dmabuf_dev *dev, unsigned int bar,
+			       struct vfio_dmabuf_range *ranges,
+			       unsigned int max, unsigned int *nr);
 
 /* 0 if the kernel can export this device's BARs, else a negative errno. */
 int vfio_dmabuf_export_supported(struct vfio_dmabuf_dev *dev);

@@ -4,12 +4,17 @@
  *
  *   vfio-dmabuf bars BDF
  *   vfio-dmabuf read BDF BAR OFFSET [WIDTH]
+ *   vfio-dmabuf exportable BDF
+ *   vfio-dmabuf export BDF BAR OFFSET LENGTH
+ *   vfio-dmabuf doorbells BDF
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/vfio.h>
 
@@ -22,9 +27,12 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: %s bars BDF\n"
 		"       %s read BDF BAR OFFSET [WIDTH]\n"
+		"       %s exportable BDF\n"
+		"       %s export BDF BAR OFFSET LENGTH\n"
+		"       %s doorbells BDF\n"
 		"BDF is a PCI address such as 0000:00:03.0 bound to vfio-pci;\n"
 		"WIDTH is 1, 2, 4 (default) or 8 bytes.\n",
-		prog, prog);
+		prog, prog, prog, prog, prog);
 }
 
 static int report(const char *bdf, const char *what, int err)
@@ -130,6 +138,101 @@ static int cmd_read(const char *bdf, const char *bar_s, const char *off_s,
 	return 0;
 }
 
+static int cmd_exportable(const char *bdf)
+{
+	struct vfio_dmabuf_range r[4];
+	struct vfio_dmabuf_dev *dev;
+	unsigned int bar, i, n;
+	int ret;
+
+	if (open_device(bdf, &dev))
+		return 1;
+	ret = vfio_dmabuf_export_supported(dev);
+	if (ret) {
+		vfio_dmabuf_close(dev);
+		return report(bdf, "this kernel cannot export dma-bufs", ret);
+	}
+	for (bar = 0; bar < VFIO_DMABUF_NUM_BARS; bar++) {
+		ret = vfio_dmabuf_bar_exportable(dev, bar, r, 4, &n);
+		if (ret) {
+			vfio_dmabuf_close(dev);
+			return report(bdf, "exportable ranges", ret);
+		}
+		for (i = 0; i < n; i++)
+			printf("BAR%u %#" PRIx64 " %#" PRIx64 "\n", bar,
+			       r[i].offset, r[i].length);
+	}
+	vfio_dmabuf_close(dev);
+	return 0;
+}
+
+static const char *export_error(int err)
+{
+	switch (err) {
+	case -EINVAL:
+		return "the range is not page-aligned, empty or past the BAR's end, or the BAR is an I/O BAR";
+	case -ENODEV:
+		return "no such memory BAR (0-5)";
+	case -EOVERFLOW:
+		return "the range's end overflows";
+	case -EACCES:
+		return "the range touches the MSI-X table or PBA";
+	case -ENOTTY:
+		return "this kernel has no vfio dma-buf export";
+	default:
+		return strerror(-err);
+	}
+}
+
+static int cmd_export(const char *bdf, const char *bar_s, const char *off_s,
+		      const char *len_s)
+{
+	struct vfio_dmabuf_range r;
+	struct vfio_dmabuf_dev *dev;
+	uint64_t bar;
+	int fd;
+
+	if (parse_u64(bar_s, "BAR", &bar) ||
+	    parse_u64(off_s, "offset", &r.offset) ||
+	    parse_u64(len_s, "length", &r.length))
+		return 2;
+	if (open_device(bdf, &dev))
+		return 1;
+	fd = vfio_dmabuf_export(dev, bar > UINT32_MAX ? UINT32_MAX : bar, &r,
+				1, O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s: export BAR%" PRIu64 " [%#" PRIx64
+			", +%#" PRIx64 "): %s\n", prog, bdf, bar, r.offset,
+			r.length, export_error(fd));
+		vfio_dmabuf_close(dev);
+		return 1;
+	}
+	printf("BAR%" PRIu64 " [%#" PRIx64 ", +%#" PRIx64
+	       "): dma-buf of %lld bytes\n", bar, r.offset, r.length,
+	       (long long)lseek(fd, 0, SEEK_END));
+	close(fd);
+	vfio_dmabuf_close(dev);
+	return 0;
+}
+
+static int cmd_doorbells(const char *bdf)
+{
+	struct vfio_dmabuf_nvme_doorbells db;
+	struct vfio_dmabuf_dev *dev;
+	int ret;
+
+	if (open_device(bdf, &dev))
+		return 1;
+	ret = vfio_dmabuf_nvme_doorbells(dev, &db);
+	vfio_dmabuf_close(dev);
+	if (ret)
+		return report(bdf, "reading CAP", ret);
+	printf("doorbells at BAR0 %#" PRIx64 ", stride %u bytes\n"
+	       "doorbell page: BAR0 %#" PRIx64 " +%#" PRIx64 "\n",
+	       db.offset, db.stride, db.page_offset, db.page_size);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
@@ -141,6 +244,12 @@ int main(int argc, char **argv)
 	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "read"))
 		return cmd_read(argv[2], argv[3], argv[4],
 				argc == 6 ? argv[5] : NULL);
+	if (argc == 3 && !strcmp(argv[1], "exportable"))
+		return cmd_exportable(argv[2]);
+	if (argc == 6 && !strcmp(argv[1], "export"))
+		return cmd_export(argv[2], argv[3], argv[4], argv[5]);
+	if (argc == 3 && !strcmp(argv[1], "doorbells"))
+		return cmd_doorbells(argv[2]);
 	usage(stderr);
 	return 2;
 }

@@ -370,6 +370,35 @@ static void test_lifetimes(const char *nvme_bdf)
 	check(true, "closing the stale dma-buf after the device is safe");
 }
 
+/* The same export through the device cdev bound to an iommufd. */
+static void test_cdev(const char *bdf)
+{
+	struct vfio_dmabuf_range r = { 0x1000, PAGE };
+	struct vfio_dmabuf_dev *dev, *second;
+	struct vfio_pci_addr addr;
+	int ret, fd;
+
+	vfio_pci_addr_parse(bdf, &addr);
+	ret = vfio_dmabuf_open_iface(&addr, VFIO_DMABUF_IFACE_CDEV, &dev);
+	check(ret == 0, "open %s through its cdev and /dev/iommu (%s)", bdf,
+	      ret ? strerrorname_np(-ret) : "ok");
+	if (ret)
+		return;
+	ret = vfio_dmabuf_open_iface(&addr, VFIO_DMABUF_IFACE_GROUP, &second);
+	check(ret == -EBUSY, "the group cannot be opened meanwhile (%s)",
+	      ret ? strerrorname_np(-ret) : "opened");
+	if (!ret)
+		vfio_dmabuf_close(second);
+	fd = vfio_dmabuf_export(dev, 0, &r, 1, O_CLOEXEC);
+	check(fd >= 0 && dmabuf_size(fd) == 4096,
+	      "export the doorbell page through the cdev -> %lld bytes",
+	      fd >= 0 ? dmabuf_size(fd) : -1);
+	vfio_dmabuf_close(dev);
+	check(fd >= 0 && dmabuf_size(fd) == 4096,
+	      "its dma-buf outlives the cdev");
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	struct vfio_dmabuf_dev *nvme, *shm;
@@ -392,6 +421,7 @@ int main(int argc, char **argv)
 	vfio_dmabuf_close(nvme);
 	vfio_dmabuf_close(shm);
 	test_lifetimes(argv[1]);
+	test_cdev(argv[1]);
 
 	printf("%d passed, %d failed\n", checks - failures, failures);
 	return failures ? 1 : 0;

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Which pages of a BAR may be exported: the kernel refuses ranges that
+ * touch the MSI-X table or PBA, and anything not page-aligned.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/pci_regs.h>
+#include <linux/vfio.h>
+
+#include "private.h"
+
+struct hole {
+	uint64_t start, end;	/* page-aligned, [start, end) */
+};
+
+static int config_read(struct vfio_dmabuf_dev *dev, uint64_t cfg_off,
+		       unsigned int pos, void *buf, size_t len)
+{
+	ssize_t n = pread(dev->device_fd, buf, len, cfg_off + pos);
+
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)len ? 0 : -EIO;
+}
+
+/* The MSI-X table and PBA as page-aligned holes in BAR @bar. */
+static int msix_holes(struct vfio_dmabuf_dev *dev, unsigned int bar,
+		      uint64_t page, struct hole *holes, unsigned int *nr)
+{
+	struct vfio_region_info cfg = {
+		.argsz = sizeof(cfg),
+		.index = VFIO_PCI_CONFIG_REGION_INDEX,
+	};
+	uint32_t table, pba;
+	uint16_t status, ctrl;
+	uint8_t pos, hdr[2];
+	uint64_t entries;
+	int guard = 48, ret;
+
+	*nr = 0;
+	if (ioctl(dev->device_fd, VFIO_DEVICE_GET_REGION_INFO, &cfg))
+		return -errno;
+	ret = config_read(dev, cfg.offset, PCI_STATUS, &status, 2);
+	if (ret || !(status & PCI_STATUS_CAP_LIST))
+		return ret;
+	ret = config_read(dev, cfg.offset, PCI_CAPABILITY_LIST, &pos, 1);
+	while (!ret && pos && guard--) {
+		ret = config_read(dev, cfg.offset, pos, hdr, 2);
+		if (ret || hdr[0] != PCI_CAP_ID_MSIX) {
+			pos = hdr[1];
+			continue;
+		}
+		ret = config_read(dev, cfg.offset, pos + PCI_MSIX_FLAGS, &ctrl,
+				  2);
+		ret = ret ?: config_read(dev, cfg.offset, pos + PCI_MSIX_TABLE,
+					 &table, 4);
+		ret = ret ?: config_read(dev, cfg.offset, pos + PCI_MSIX_PBA,
+					 &pba, 4);
+		if (ret)
+			return ret;
+		entries = (ctrl & PCI_MSIX_FLAGS_QSIZE) + 1;
+		if ((table & PCI_MSIX_TABLE_BIR) == bar) {
+			uint64_t off = table & PCI_MSIX_TABLE_OFFSET;
+
+			holes[(*nr)++] = (struct hole){
+				off & ~(page - 1),
+				(off + entries * 16 + page - 1) & ~(page - 1)
+			};
+		}
+		if ((pba & PCI_MSIX_PBA_BIR) == bar) {
+			uint64_t off = pba & PCI_MSIX_PBA_OFFSET;
+
+			holes[(*nr)++] = (struct hole){
+				off & ~(page - 1),
+				(off + (entries + 63) / 64 * 8 + page - 1) &
+					~(page - 1)
+			};
+		}
+		return 0;
+	}
+	return ret;
+}
+
+int vfio_dmabuf_bar_exportable(struct vfio_dmabuf_dev *dev, unsigned int bar,
+			       struct vfio_dmabuf_range *ranges,
+			       unsigned int max, unsigned int *nr)
+{
+	uint64_t page = sysconf(_SC_PAGESIZE), at = 0, end;
+	struct vfio_dmabuf_bar info;
+	struct hole holes[2];
+	unsigned int nholes, i, n = 0;
+	int ret;
+
+	if (!nr || (max && !ranges))
+		return -EINVAL;
+	*nr = 0;
+	ret = vfio_dmabuf_bar_info(dev, bar, &info);
+	if (ret)
+		return ret;
+	end = info.size & ~(page - 1);
+	/* I/O BARs cannot be mmapped, memory BARs can; vfio says which. */
+	if (!(info.flags & VFIO_REGION_INFO_FLAG_MMAP) || !end)
+		return 0;
+
+	ret = msix_holes(dev, bar, page, holes, &nholes);
+	if (ret)
+		return ret;
+	/* Two holes at most; put them in order. */
+	if (nholes == 2 && holes[1].start < holes[0].start) {
+		struct hole t = holes[0];
+
+		holes[0] = holes[1];
+		holes[1] = t;
+	}
+	for (i = 0; i <= nholes; i++) {
+		uint64_t stop = i < nholes ? holes[i].start : end;
+
+		if (stop > end)
+			stop = end;
+		if (stop > at) {
+			if (n >= max)
+				return -ENOSPC;
+			ranges[n].offset = at;
+			ranges[n].length = stop - at;
+			n++;
+		}
+		if (i < nholes && holes[i].end > at)
+			at = holes[i].end;
+	}
+	*nr = n;
+	return 0;
+}
