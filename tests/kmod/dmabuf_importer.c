@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/pci-p2pdma.h>
 #include <linux/slab.h>
 
 #include "dmabuf_importer.h"
@@ -168,6 +169,31 @@ static int importer_vmap_rw(struct importer *imp, void __user *uarg)
 	return ret;
 }
 
+static int importer_p2pdma_add(void __user *uarg)
+{
+	struct dmabuf_importer_p2pdma_add arg;
+	struct pci_dev *pdev;
+	int ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	/*
+	 * ZONE_DEVICE hot-adds memory in subsections (2 MiB on x86-64); a
+	 * smaller or misaligned range makes the hotplug code WARN before it
+	 * fails, so refuse it here with the error it would end in.
+	 */
+	if (!IS_ALIGNED(arg.offset | arg.size, PAGES_PER_SUBSECTION << PAGE_SHIFT))
+		return -EINVAL;
+	pdev = pci_get_domain_bus_and_slot(arg.provider >> 16,
+					   (arg.provider >> 8) & 0xff,
+					   arg.provider & 0xff);
+	if (!pdev)
+		return -ENODEV;
+	ret = pci_p2pdma_add_resource(pdev, arg.bar, arg.size, arg.offset);
+	pci_dev_put(pdev);
+	return ret;
+}
+
 static long importer_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -215,6 +241,9 @@ static long importer_ioctl(struct file *file, unsigned int cmd,
 				dma_buf_unpin(imp->attach);
 			dma_resv_unlock(imp->dmabuf->resv);
 		}
+		break;
+	case DMABUF_IMPORTER_P2PDMA_ADD:
+		ret = importer_p2pdma_add(uarg);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -38,11 +38,25 @@ struct dmabuf_importer_rw {
 	__u32 write;
 };
 
+/*
+ * For comparison only: give a BAR to ZONE_DEVICE p2pdma
+ * (pci_p2pdma_add_resource), as drivers without this series must.  The
+ * struct pages stay until the device is unbound from its driver.
+ */
+struct dmabuf_importer_p2pdma_add {
+	__u32 provider;		/* PCI device, encoded like .client */
+	__u32 bar;
+	__u64 size;
+	__u64 offset;
+};
+
 #define DMABUF_IMPORTER_ATTACH	_IOW('D', 1, struct dmabuf_importer_attach)
 #define DMABUF_IMPORTER_MAP	_IO('D', 2)
 #define DMABUF_IMPORTER_UNMAP	_IO('D', 3)
 #define DMABUF_IMPORTER_STATUS	_IOR('D', 4, struct dmabuf_importer_status)
 #define DMABUF_IMPORTER_VMAP_RW	_IOWR('D', 5, struct dmabuf_importer_rw)
 #define DMABUF_IMPORTER_PIN	_IO('D', 6)
+#define DMABUF_IMPORTER_P2PDMA_ADD \
+	_IOW('D', 7, struct dmabuf_importer_p2pdma_add)
 
 #endif
