@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--variant) variant=${2:?--variant needs vm or debug}; shift ;;
 	--tree) mode=tree ;;
-	--export) mode=export ;;
+	--export) mode="export" ;;
 	-h|--help) sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "build.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac

@@ -3,9 +3,10 @@
  * VFIO_DEVICE_FEATURE_DMA_BUF on real vfio-pci devices: what a user of
  * the export sees.  Run inside the test VM as
  *
- *   export_test NVME_BDF IVSHMEM_BDF
+ *   export_test NVME_BDF IVSHMEM_BDF TESTDEV_BDF
  *
- * with both devices bound to vfio-pci.  Prints one line per check and
+ * with the three devices bound to vfio-pci.  TESTDEV is QEMU's
+ * pci-testdev: a 4 KiB memory BAR0 and an I/O BAR1.  Prints one line per check and
  * exits non-zero if any failed.
  */
 #include <dirent.h>
@@ -117,7 +118,7 @@ struct bad_case {
 	struct vfio_region_dma_range ranges[3];
 	int argsz_delta;	/* added to the honest argsz */
 	uint32_t feature;	/* 0: GET | DMA_BUF */
-	bool ivshmem;		/* ask the ivshmem device instead */
+	enum { NVME, IVSHMEM, TESTDEV } dev;	/* whom to ask */
 };
 
 static size_t honest_argsz(unsigned int nr)
@@ -154,9 +155,8 @@ static void find_msix(int devfd, uint64_t cfg_off, int *table_bar,
 	}
 }
 
-static void test_bad_inputs(struct vfio_dmabuf_dev *nvme,
-			    struct vfio_dmabuf_dev *shm, uint64_t nvme_bar0,
-			    uint64_t shm_bar2)
+static void test_bad_inputs(struct vfio_dmabuf_dev *devs[3],
+			    uint64_t nvme_bar0, uint64_t shm_bar2)
 {
 	struct vfio_region_info cfg = { .argsz = sizeof(cfg),
 					 .index = VFIO_PCI_CONFIG_REGION_INDEX };
@@ -166,6 +166,8 @@ static void test_bad_inputs(struct vfio_dmabuf_dev *nvme,
 	const uint32_t get = VFIO_DEVICE_FEATURE_GET |
 			     VFIO_DEVICE_FEATURE_DMA_BUF;
 	const uint64_t top = ~0ull & ~(PAGE - 1);
+
+	struct vfio_dmabuf_dev *nvme = devs[NVME];
 
 	ioctl(vfio_dmabuf_device_fd(nvme), VFIO_DEVICE_GET_REGION_INFO, &cfg);
 	find_msix(vfio_dmabuf_device_fd(nvme), cfg.offset, &tbar, &toff,
@@ -195,9 +197,11 @@ static void test_bad_inputs(struct vfio_dmabuf_dev *nvme,
 		{ "unimplemented BAR 3", -ENODEV, 3, 0, 0, 1, 1,
 		  { { 0, PAGE } } },
 		{ "ivshmem BAR5, unimplemented", -ENODEV, 5, 0, 0, 1, 1,
-		  { { 0, PAGE } }, 0, 0, true },
+		  { { 0, PAGE } }, 0, 0, IVSHMEM },
 		{ "ivshmem BAR0, smaller than a page", -EINVAL, 0, 0, 0, 1, 1,
-		  { { 0, PAGE } }, 0, 0, true },
+		  { { 0, PAGE } }, 0, 0, IVSHMEM },
+		{ "pci-testdev BAR1, an I/O BAR", -EINVAL, 1, 0, 0, 1, 1,
+		  { { 0, PAGE } }, 0, 0, TESTDEV },
 		{ "offset not page-aligned", -EINVAL, 0, 0, 0, 1, 1,
 		  { { 0x1800, PAGE } } },
 		{ "length not page-aligned", -EINVAL, 0, 0, 0, 1, 1,
@@ -214,7 +218,7 @@ static void test_bad_inputs(struct vfio_dmabuf_dev *nvme,
 		{ "good range then a bad one", -EINVAL, 0, 0, 0, 2, 2,
 		  { { 0x1000, PAGE }, { 0x1000, 0x800 } } },
 		{ "ivshmem range past 4 MiB", -EINVAL, 2, 0, 0, 1, 1,
-		  { { shm_bar2 - PAGE, 2 * PAGE } }, 0, 0, true },
+		  { { shm_bar2 - PAGE, 2 * PAGE } }, 0, 0, IVSHMEM },
 		{ "open_flags O_NONBLOCK", -EINVAL, 0, O_NONBLOCK, 0, 1, 1,
 		  { { 0x1000, PAGE } } },
 		{ "open_flags O_APPEND", -EINVAL, 0, O_APPEND, 0, 1, 1,
@@ -242,7 +246,7 @@ static void test_bad_inputs(struct vfio_dmabuf_dev *nvme,
 			.flags = c->flags,
 			.nr_ranges = c->nr_ranges,
 		};
-		struct vfio_dmabuf_dev *dev = c->ivshmem ? shm : nvme;
+		struct vfio_dmabuf_dev *dev = devs[c->dev];
 		int got;
 
 		got = raw_export(vfio_dmabuf_device_fd(dev),
@@ -283,9 +287,9 @@ static void test_bad_inputs(struct vfio_dmabuf_dev *nvme,
 	munmap(area, pg);
 }
 
-static void test_exports(struct vfio_dmabuf_dev *nvme,
-			 struct vfio_dmabuf_dev *shm)
+static void test_exports(struct vfio_dmabuf_dev *devs[3])
 {
+	struct vfio_dmabuf_dev *nvme = devs[NVME], *shm = devs[IVSHMEM];
 	struct vfio_dmabuf_nvme_doorbells db;
 	struct vfio_dmabuf_range r;
 	int fd, fds[200], i, before;
@@ -318,6 +322,14 @@ static void test_exports(struct vfio_dmabuf_dev *nvme,
 	check(fd >= 0 && dmabuf_size(fd) == 1 << 20,
 	      "export 1 MiB of ivshmem BAR2 -> %lld bytes", dmabuf_size(fd));
 	check(!(fcntl(fd, F_GETFL) & O_RDWR), "read-only open flags kept");
+	close(fd);
+
+	r.offset = 0;
+	r.length = PAGE;
+	fd = vfio_dmabuf_export(devs[TESTDEV], 0, &r, 1, O_CLOEXEC);
+	check(fd >= 0 && dmabuf_size(fd) == PAGE,
+	      "a whole 4 KiB BAR (pci-testdev BAR0) exports -> %lld bytes",
+	      fd >= 0 ? dmabuf_size(fd) : -1);
 	close(fd);
 
 	struct vfio_dmabuf_range three[3] = {
@@ -401,25 +413,27 @@ static void test_cdev(const char *bdf)
 
 int main(int argc, char **argv)
 {
-	struct vfio_dmabuf_dev *nvme, *shm;
+	struct vfio_dmabuf_dev *devs[3];
 	struct vfio_dmabuf_bar b0, b2;
+	int i;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s NVME_BDF IVSHMEM_BDF\n", argv[0]);
+	if (argc != 4) {
+		fprintf(stderr, "usage: %s NVME_BDF IVSHMEM_BDF TESTDEV_BDF\n",
+			argv[0]);
 		return 2;
 	}
-	nvme = open_dev(argv[1]);
-	shm = open_dev(argv[2]);
-	if (vfio_dmabuf_bar_info(nvme, 0, &b0) ||
-	    vfio_dmabuf_bar_info(shm, 2, &b2)) {
+	for (i = 0; i < 3; i++)
+		devs[i] = open_dev(argv[i + 1]);
+	if (vfio_dmabuf_bar_info(devs[NVME], 0, &b0) ||
+	    vfio_dmabuf_bar_info(devs[IVSHMEM], 2, &b2)) {
 		fprintf(stderr, "region info failed\n");
 		return 2;
 	}
 
-	test_exports(nvme, shm);
-	test_bad_inputs(nvme, shm, b0.size, b2.size);
-	vfio_dmabuf_close(nvme);
-	vfio_dmabuf_close(shm);
+	test_exports(devs);
+	test_bad_inputs(devs, b0.size, b2.size);
+	for (i = 0; i < 3; i++)
+		vfio_dmabuf_close(devs[i]);
 	test_lifetimes(argv[1]);
 	test_cdev(argv[1]);
 

@@ -64,6 +64,13 @@ static const struct dma_buf_attach_ops importer_nop2p_ops = {
 	.move_notify = importer_move_notify,
 };
 
+/* The PCI device of an encoded domain << 16 | bus << 8 | devfn. */
+static struct pci_dev *importer_pci_dev(u32 encoded)
+{
+	return pci_get_domain_bus_and_slot(encoded >> 16, (encoded >> 8) & 0xff,
+					   encoded & 0xff);
+}
+
 static int importer_attach(struct importer *imp, void __user *uarg)
 {
 	struct dmabuf_importer_attach arg;
@@ -77,9 +84,7 @@ static int importer_attach(struct importer *imp, void __user *uarg)
 	if (imp->attach)
 		return -EBUSY;
 
-	client = pci_get_domain_bus_and_slot(arg.client >> 16,
-					     (arg.client >> 8) & 0xff,
-					     arg.client & 0xff);
+	client = importer_pci_dev(arg.client);
 	if (!client)
 		return -ENODEV;
 	dmabuf = dma_buf_get(arg.fd);
@@ -184,9 +189,7 @@ static int importer_p2pdma_add(void __user *uarg)
 	 */
 	if (!IS_ALIGNED(arg.offset | arg.size, PAGES_PER_SUBSECTION << PAGE_SHIFT))
 		return -EINVAL;
-	pdev = pci_get_domain_bus_and_slot(arg.provider >> 16,
-					   (arg.provider >> 8) & 0xff,
-					   arg.provider & 0xff);
+	pdev = importer_pci_dev(arg.provider);
 	if (!pdev)
 		return -ENODEV;
 	ret = pci_p2pdma_add_resource(pdev, arg.bar, arg.size, arg.offset);

@@ -10,7 +10,7 @@ if [ "$VM_ROLE" = b ]; then
 	timeout 120 ibv_rc_pingpong -d rxe0 -g "$RXE0_GID" -n 50
 else
 	# The server VM may boot later; retry the connection for a while.
-	for i in $(seq 30); do
+	for _ in $(seq 30); do
 		if timeout 60 ibv_rc_pingpong -d rxe0 -g "$RXE0_GID" -n 50 "$VM_PEER_IP"; then
 			exit 0
 		fi

@@ -50,3 +50,4 @@ vfio_unbind() {
 # The devices the harness gives every VM.
 NVME_ID=1b36:0010
 IVSHMEM_ID=1af4:1110
+TESTDEV_ID=1b36:0005	# QEMU pci-testdev: 4 KiB memory BAR0, I/O BAR1
