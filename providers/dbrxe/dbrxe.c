@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Registration with libibverbs, device matching and contexts.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <rdma/ib_user_ioctl_verbs.h>
+
+#include "dbrxe.h"
+
+/* The rxe kernel driver's uverbs ABI versions. */
+#define DBRXE_ABI_MIN 1
+#define DBRXE_ABI_MAX 2
+
+static const struct verbs_match_ent dbrxe_match_table[] = {
+	{ .u.driver_id = RDMA_DRIVER_RXE, .kind = VERBS_MATCH_DRIVER_ID },
+	{},
+};
+
+static void dbrxe_free_context(struct ibv_context *ibctx)
+{
+	struct dbrxe_context *ctx = to_dbrxe_ctx(ibctx);
+
+	verbs_uninit_context(&ctx->vctx);
+	free(ctx);
+}
+
+static const struct verbs_context_ops dbrxe_ctx_ops = {
+	.alloc_pd = dbrxe_alloc_pd,
+	.dealloc_pd = dbrxe_dealloc_pd,
+	.dereg_mr = dbrxe_dereg_mr,
+	.free_context = dbrxe_free_context,
+	.query_device_ex = dbrxe_query_device_ex,
+	.query_port = dbrxe_query_port,
+	.reg_dmabuf_mr = dbrxe_reg_dmabuf_mr,
+	.reg_mr = dbrxe_reg_mr,
+};
+
+static struct verbs_context *dbrxe_alloc_context(struct ibv_device *ibdev,
+						 int cmd_fd,
+						 void *private_data)
+{
+	struct ib_uverbs_get_context_resp resp;
+	struct ibv_get_context cmd;
+	struct dbrxe_context *ctx;
+
+	ctx = _verbs_init_and_alloc_context(
+		ibdev, cmd_fd, sizeof(*ctx),
+		(struct verbs_context *)offsetof(struct dbrxe_context, vctx),
+		RDMA_DRIVER_RXE);
+	if (!ctx)
+		return NULL;
+	if (ibv_cmd_get_context(&ctx->vctx, &cmd, sizeof(cmd), &resp,
+				sizeof(resp))) {
+		verbs_uninit_context(&ctx->vctx);
+		free(ctx);
+		return NULL;
+	}
+	verbs_set_ops(&ctx->vctx, &dbrxe_ctx_ops);
+	return &ctx->vctx;
+}
+
+static struct verbs_device *dbrxe_alloc_device(struct verbs_sysfs_dev *sysfs)
+{
+	/* Zeroed: the loader checks that unused ibv_device slots are NULL. */
+	struct dbrxe_device *dev = calloc(1, sizeof(*dev));
+
+	return dev ? &dev->vdev : NULL;
+}
+
+static void dbrxe_uninit_device(struct verbs_device *vdev)
+{
+	free(vdev);
+}
+
+static const struct verbs_device_ops dbrxe_dev_ops = {
+	.name = "dbrxe",
+	.match_min_abi_version = DBRXE_ABI_MIN,
+	.match_max_abi_version = DBRXE_ABI_MAX,
+	.match_table = dbrxe_match_table,
+	.alloc_device = dbrxe_alloc_device,
+	.uninit_device = dbrxe_uninit_device,
+	.alloc_context = dbrxe_alloc_context,
+};
+
+static void __attribute__((constructor)) dbrxe_register(void)
+{
+	verbs_register_driver_34(&dbrxe_dev_ops);
+}

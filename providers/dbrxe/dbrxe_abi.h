@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The parts of libibverbs' private provider ABI (IBVERBS_PRIVATE_34,
+ * rdma-core 43 to 46) that this provider uses.  Debian installs no
+ * infiniband/driver.h, so the layouts are declared here, field for field,
+ * and checked against the public headers wherever those allow.
+ */
+#ifndef DBRXE_ABI_H
+#define DBRXE_ABI_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <infiniband/verbs.h>
+#include <rdma/ib_user_verbs.h>
+
+struct verbs_sysfs_dev;		/* opaque: the loader's */
+
+enum verbs_match_kind {
+	VERBS_MATCH_SENTINEL = 0,
+	VERBS_MATCH_PCI = 1,
+	VERBS_MATCH_MODALIAS = 2,
+	VERBS_MATCH_DRIVER_ID = 3,
+};
+
+struct verbs_match_ent {
+	void *driver_data;
+	union {
+		const char *modalias;
+		uint64_t driver_id;
+	} u;
+	uint16_t vendor;
+	uint16_t device;
+	uint8_t kind;
+};
+
+struct verbs_device_ops {
+	const char *name;
+	uint32_t match_min_abi_version;
+	uint32_t match_max_abi_version;
+	const struct verbs_match_ent *match_table;
+	const struct verbs_device_ops **static_providers;
+	bool (*match_device)(struct verbs_sysfs_dev *sysfs_dev);
+	struct verbs_context *(*alloc_context)(struct ibv_device *device,
+					       int cmd_fd, void *private_data);
+	struct verbs_context *(*import_context)(struct ibv_device *device,
+						int cmd_fd);
+	struct verbs_device *(*alloc_device)(struct verbs_sysfs_dev *sysfs_dev);
+	void (*uninit_device)(struct verbs_device *device);
+};
+
+struct verbs_list_node {
+	struct verbs_list_node *next, *prev;
+};
+
+struct verbs_device {
+	struct ibv_device device;	/* must be first */
+	const struct verbs_device_ops *ops;
+	atomic_int refcount;
+	struct verbs_list_node entry;
+	struct verbs_sysfs_dev *sysfs;
+	uint64_t core_support;
+};
+
+enum ibv_mr_type {
+	IBV_MR_TYPE_MR,
+	IBV_MR_TYPE_NULL_MR,
+	IBV_MR_TYPE_IMPORTED_MR,
+	IBV_MR_TYPE_DMABUF_MR,
+};
+
+struct verbs_mr {
+	struct ibv_mr ibv_mr;
+	enum ibv_mr_type mr_type;
+	int access;
+};
+
+/*
+ * The context operations: 76 function pointers in alphabetical order.
+ * Those this provider sets have their real types; the others are only
+ * placeholders that keep the layout.
+ */
+typedef void (*verbs_unused_op)(void);
+
+struct verbs_context_ops {
+	verbs_unused_op advise_mr;
+	verbs_unused_op alloc_dm;
+	verbs_unused_op alloc_mw;
+	verbs_unused_op alloc_null_mr;
+	verbs_unused_op alloc_parent_domain;
+	struct ibv_pd *(*alloc_pd)(struct ibv_context *context);
+	verbs_unused_op alloc_td;
+	verbs_unused_op async_event;
+	verbs_unused_op attach_counters_point_flow;
+	verbs_unused_op attach_mcast;
+	verbs_unused_op bind_mw;
+	verbs_unused_op close_xrcd;
+	verbs_unused_op cq_event;
+	verbs_unused_op create_ah;
+	verbs_unused_op create_counters;
+	verbs_unused_op create_cq;
+	verbs_unused_op create_cq_ex;
+	verbs_unused_op create_flow;
+	verbs_unused_op create_flow_action_esp;
+	verbs_unused_op create_qp;
+	verbs_unused_op create_qp_ex;
+	verbs_unused_op create_rwq_ind_table;
+	verbs_unused_op create_srq;
+	verbs_unused_op create_srq_ex;
+	verbs_unused_op create_wq;
+	verbs_unused_op dealloc_mw;
+	int (*dealloc_pd)(struct ibv_pd *pd);
+	verbs_unused_op dealloc_td;
+	int (*dereg_mr)(struct verbs_mr *vmr);
+	verbs_unused_op destroy_ah;
+	verbs_unused_op destroy_counters;
+	verbs_unused_op destroy_cq;
+	verbs_unused_op destroy_flow;
+	verbs_unused_op destroy_flow_action;
+	verbs_unused_op destroy_qp;
+	verbs_unused_op destroy_rwq_ind_table;
+	verbs_unused_op destroy_srq;
+	verbs_unused_op destroy_wq;
+	verbs_unused_op detach_mcast;
+	void (*free_context)(struct ibv_context *context);
+	verbs_unused_op free_dm;
+	verbs_unused_op get_srq_num;
+	verbs_unused_op import_dm;
+	verbs_unused_op import_mr;
+	verbs_unused_op import_pd;
+	verbs_unused_op modify_cq;
+	verbs_unused_op modify_flow_action_esp;
+	verbs_unused_op modify_qp;
+	verbs_unused_op modify_qp_rate_limit;
+	verbs_unused_op modify_srq;
+	verbs_unused_op modify_wq;
+	verbs_unused_op open_qp;
+	verbs_unused_op open_xrcd;
+	verbs_unused_op poll_cq;
+	verbs_unused_op post_recv;
+	verbs_unused_op post_send;
+	verbs_unused_op post_srq_ops;
+	verbs_unused_op post_srq_recv;
+	int (*query_device_ex)(struct ibv_context *context,
+			       const struct ibv_query_device_ex_input *input,
+			       struct ibv_device_attr_ex *attr,
+			       size_t attr_size);
+	verbs_unused_op query_ece;
+	int (*query_port)(struct ibv_context *context, uint8_t port_num,
+			  struct ibv_port_attr *port_attr);
+	verbs_unused_op query_qp;
+	verbs_unused_op query_qp_data_in_order;
+	verbs_unused_op query_rt_values;
+	verbs_unused_op query_srq;
+	verbs_unused_op read_counters;
+	verbs_unused_op reg_dm_mr;
+	struct ibv_mr *(*reg_dmabuf_mr)(struct ibv_pd *pd, uint64_t offset,
+					size_t length, uint64_t iova, int fd,
+					int access);
+	struct ibv_mr *(*reg_mr)(struct ibv_pd *pd, void *addr, size_t length,
+				 uint64_t hca_va, int access);
+	verbs_unused_op req_notify_cq;
+	verbs_unused_op rereg_mr;
+	verbs_unused_op resize_cq;
+	verbs_unused_op set_ece;
+	verbs_unused_op unimport_dm;
+	verbs_unused_op unimport_mr;
+	verbs_unused_op unimport_pd;
+};
+
+_Static_assert(sizeof(struct verbs_context_ops) == 76 * sizeof(void *),
+	       "verbs_context_ops must hold 76 operations");
+_Static_assert(offsetof(struct verbs_context_ops, reg_dmabuf_mr) ==
+		       67 * sizeof(void *),
+	       "reg_dmabuf_mr is operation 68");
+_Static_assert(offsetof(struct verbs_device, device) == 0,
+	       "the loader casts ibv_device to verbs_device");
+
+/*
+ * Legacy write() commands: the uverbs header followed by the core
+ * payload, with room for driver data after it.
+ */
+#define DBRXE_CMD(name, payload)                                               \
+	struct name {                                                          \
+		struct ib_uverbs_cmd_hdr hdr;                                  \
+		struct payload core_payload;                                   \
+	}
+
+DBRXE_CMD(ibv_get_context, ib_uverbs_get_context);
+DBRXE_CMD(ibv_query_port, ib_uverbs_query_port);
+DBRXE_CMD(ibv_alloc_pd, ib_uverbs_alloc_pd);
+DBRXE_CMD(ibv_reg_mr, ib_uverbs_reg_mr);
+
+_Static_assert(sizeof(struct ibv_reg_mr) == 48, "ibv_reg_mr command");
+
+void *_verbs_init_and_alloc_context(struct ibv_device *device, int cmd_fd,
+				    size_t alloc_size,
+				    struct verbs_context *context_offset,
+				    uint32_t driver_id);
+void verbs_uninit_context(struct verbs_context *context);
+void verbs_set_ops(struct verbs_context *vctx,
+		   const struct verbs_context_ops *ops);
+void verbs_register_driver_34(const struct verbs_device_ops *ops);
+
+int ibv_cmd_get_context(struct verbs_context *context,
+			struct ibv_get_context *cmd, size_t cmd_size,
+			struct ib_uverbs_get_context_resp *resp,
+			size_t resp_size);
+int ibv_cmd_query_device_any(struct ibv_context *context,
+			     const struct ibv_query_device_ex_input *input,
+			     struct ibv_device_attr_ex *attr, size_t attr_size,
+			     struct ib_uverbs_ex_query_device_resp *resp,
+			     size_t *resp_size);
+int ibv_cmd_query_port(struct ibv_context *context, uint8_t port_num,
+		       struct ibv_port_attr *port_attr,
+		       struct ibv_query_port *cmd, size_t cmd_size);
+int ibv_cmd_alloc_pd(struct ibv_context *context, struct ibv_pd *pd,
+		     struct ibv_alloc_pd *cmd, size_t cmd_size,
+		     struct ib_uverbs_alloc_pd_resp *resp, size_t resp_size);
+int ibv_cmd_dealloc_pd(struct ibv_pd *pd);
+int ibv_cmd_reg_mr(struct ibv_pd *pd, void *addr, size_t length,
+		   uint64_t hca_va, int access, struct verbs_mr *vmr,
+		   struct ibv_reg_mr *cmd, size_t cmd_size,
+		   struct ib_uverbs_reg_mr_resp *resp, size_t resp_size);
+int ibv_cmd_reg_dmabuf_mr(struct ibv_pd *pd, uint64_t offset, size_t length,
+			  uint64_t iova, int fd, int access,
+			  struct verbs_mr *vmr);
+int ibv_cmd_dereg_mr(struct verbs_mr *vmr);
+
+#endif
