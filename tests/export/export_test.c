@@ -23,28 +23,11 @@
 #include <unistd.h>
 
 #include "uapi_compat.h"
+#include "check.h"
 #include "vfio_dmabuf.h"
 
 #define PAGE 4096ull
 
-static int failures, checks;
-
-static void check(bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks++;
-	if (!ok)
-		failures++;
-	printf("%s - ", ok ? "ok" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 static int count_fds(void)
 {
@@ -437,6 +420,5 @@ int main(int argc, char **argv)
 	test_lifetimes(argv[1]);
 	test_cdev(argv[1]);
 
-	printf("%d passed, %d failed\n", checks - failures, failures);
-	return failures ? 1 : 0;
+	return check_summary();
 }

@@ -23,31 +23,15 @@
 
 #include "dmabuf_importer.h"
 #include "uapi_compat.h"
+#include "check.h"
 #include "vfio_dmabuf.h"
 
 #define PAGE 4096ull
 #define SHM_OFF (1ull << 20)
 #define SHM_LEN (1ull << 20)
 
-static int failures, checks;
 static uint32_t client;
 static bool expect_p2p;
-
-static void check(bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks++;
-	failures += !ok;
-	printf("%s - ", ok ? "ok" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 static const char *err_name(int ret)
 {
@@ -359,6 +343,5 @@ int main(int argc, char **argv)
 	vfio_dmabuf_close(shm);
 	test_close(argv[1]);
 
-	printf("%d passed, %d failed\n", checks - failures, failures);
-	return failures ? 1 : 0;
+	return check_summary();
 }

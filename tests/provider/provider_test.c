@@ -19,25 +19,9 @@
 
 #include <infiniband/verbs.h>
 
+#include "check.h"
 #include "vfio_dmabuf.h"
 
-static int failures, checks;
-
-static void check(bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks++;
-	failures += !ok;
-	printf("%s - ", ok ? "ok" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 static const char *err(void *p)
 {
@@ -152,6 +136,5 @@ int main(int argc, char **argv)
 	check(!ibv_dealloc_pd(pd), "dealloc_pd");
 	check(!ibv_close_device(ctx), "close_device");
 	free(buf);
-	printf("%d passed, %d failed\n", checks - failures, failures);
-	return failures ? 1 : 0;
+	return check_summary();
 }
