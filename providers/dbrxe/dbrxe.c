@@ -28,13 +28,23 @@ static void dbrxe_free_context(struct ibv_context *ibctx)
 
 static const struct verbs_context_ops dbrxe_ctx_ops = {
 	.alloc_pd = dbrxe_alloc_pd,
+	.create_cq = dbrxe_create_cq,
+	.create_qp = dbrxe_create_qp,
 	.dealloc_pd = dbrxe_dealloc_pd,
 	.dereg_mr = dbrxe_dereg_mr,
+	.destroy_cq = dbrxe_destroy_cq,
+	.destroy_qp = dbrxe_destroy_qp,
 	.free_context = dbrxe_free_context,
+	.modify_qp = dbrxe_modify_qp,
+	.poll_cq = dbrxe_poll_cq,
+	.post_recv = dbrxe_post_recv,
+	.post_send = dbrxe_post_send,
 	.query_device_ex = dbrxe_query_device_ex,
 	.query_port = dbrxe_query_port,
+	.query_qp = dbrxe_query_qp,
 	.reg_dmabuf_mr = dbrxe_reg_dmabuf_mr,
 	.reg_mr = dbrxe_reg_mr,
+	.req_notify_cq = dbrxe_req_notify_cq,
 };
 
 static struct verbs_context *dbrxe_alloc_context(struct ibv_device *ibdev,

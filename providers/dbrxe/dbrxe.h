@@ -6,7 +6,10 @@
 #ifndef DBRXE_H
 #define DBRXE_H
 
+#include <pthread.h>
+
 #include "dbrxe_abi.h"
+#include "queue.h"
 
 /* One rxe device, as the loader found it in sysfs.  Immutable. */
 struct dbrxe_device {
@@ -25,6 +28,67 @@ static inline struct dbrxe_context *to_dbrxe_ctx(struct ibv_context *ctx)
 					offsetof(struct dbrxe_context,
 						 vctx.context));
 }
+
+/*
+ * A completion queue.  @lock serialises pollers: the consumer index is
+ * ours, and two threads must not hand out the same completion.
+ */
+struct dbrxe_cq {
+	struct ibv_cq ibv_cq;
+	pthread_spinlock_t lock;
+	struct dbrxe_queue q;
+};
+
+/*
+ * A queue pair.  @sq_lock covers the send ring's producer index and @ssn;
+ * @rq_lock the receive ring's producer index.  The caps are fixed at
+ * creation.
+ */
+struct dbrxe_qp {
+	struct ibv_qp ibv_qp;
+	pthread_spinlock_t sq_lock;
+	pthread_spinlock_t rq_lock;
+	struct dbrxe_queue sq;
+	struct dbrxe_queue rq;		/* unmapped when the QP uses an SRQ */
+	uint32_t ssn;
+	uint32_t max_send_sge;
+	uint32_t max_recv_sge;
+	uint32_t max_inline;
+};
+
+#define DBRXE_CONTAINER(ptr, type, member)                                     \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+static inline struct dbrxe_cq *to_dbrxe_cq(struct ibv_cq *cq)
+{
+	return DBRXE_CONTAINER(cq, struct dbrxe_cq, ibv_cq);
+}
+
+static inline struct dbrxe_qp *to_dbrxe_qp(struct ibv_qp *qp)
+{
+	return DBRXE_CONTAINER(qp, struct dbrxe_qp, ibv_qp);
+}
+
+/* cq.c */
+struct ibv_cq *dbrxe_create_cq(struct ibv_context *context, int cqe,
+			       struct ibv_comp_channel *channel,
+			       int comp_vector);
+int dbrxe_destroy_cq(struct ibv_cq *cq);
+int dbrxe_poll_cq(struct ibv_cq *cq, int ne, struct ibv_wc *wc);
+int dbrxe_req_notify_cq(struct ibv_cq *cq, int solicited_only);
+
+/* qp.c */
+struct ibv_qp *dbrxe_create_qp(struct ibv_pd *pd,
+			       struct ibv_qp_init_attr *attr);
+int dbrxe_modify_qp(struct ibv_qp *qp, struct ibv_qp_attr *attr,
+		    int attr_mask);
+int dbrxe_query_qp(struct ibv_qp *qp, struct ibv_qp_attr *attr,
+		   int attr_mask, struct ibv_qp_init_attr *init_attr);
+int dbrxe_destroy_qp(struct ibv_qp *qp);
+int dbrxe_post_send(struct ibv_qp *qp, struct ibv_send_wr *wr,
+		    struct ibv_send_wr **bad_wr);
+int dbrxe_post_recv(struct ibv_qp *qp, struct ibv_recv_wr *wr,
+		    struct ibv_recv_wr **bad_wr);
 
 /* verbs.c */
 int dbrxe_query_device_ex(struct ibv_context *context,

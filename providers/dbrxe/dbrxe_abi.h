@@ -100,11 +100,14 @@ struct verbs_context_ops {
 	verbs_unused_op cq_event;
 	verbs_unused_op create_ah;
 	verbs_unused_op create_counters;
-	verbs_unused_op create_cq;
+	struct ibv_cq *(*create_cq)(struct ibv_context *context, int cqe,
+				    struct ibv_comp_channel *channel,
+				    int comp_vector);
 	verbs_unused_op create_cq_ex;
 	verbs_unused_op create_flow;
 	verbs_unused_op create_flow_action_esp;
-	verbs_unused_op create_qp;
+	struct ibv_qp *(*create_qp)(struct ibv_pd *pd,
+				    struct ibv_qp_init_attr *attr);
 	verbs_unused_op create_qp_ex;
 	verbs_unused_op create_rwq_ind_table;
 	verbs_unused_op create_srq;
@@ -116,10 +119,10 @@ struct verbs_context_ops {
 	int (*dereg_mr)(struct verbs_mr *vmr);
 	verbs_unused_op destroy_ah;
 	verbs_unused_op destroy_counters;
-	verbs_unused_op destroy_cq;
+	int (*destroy_cq)(struct ibv_cq *cq);
 	verbs_unused_op destroy_flow;
 	verbs_unused_op destroy_flow_action;
-	verbs_unused_op destroy_qp;
+	int (*destroy_qp)(struct ibv_qp *qp);
 	verbs_unused_op destroy_rwq_ind_table;
 	verbs_unused_op destroy_srq;
 	verbs_unused_op destroy_wq;
@@ -132,15 +135,18 @@ struct verbs_context_ops {
 	verbs_unused_op import_pd;
 	verbs_unused_op modify_cq;
 	verbs_unused_op modify_flow_action_esp;
-	verbs_unused_op modify_qp;
+	int (*modify_qp)(struct ibv_qp *qp, struct ibv_qp_attr *attr,
+			 int attr_mask);
 	verbs_unused_op modify_qp_rate_limit;
 	verbs_unused_op modify_srq;
 	verbs_unused_op modify_wq;
 	verbs_unused_op open_qp;
 	verbs_unused_op open_xrcd;
-	verbs_unused_op poll_cq;
-	verbs_unused_op post_recv;
-	verbs_unused_op post_send;
+	int (*poll_cq)(struct ibv_cq *cq, int num_entries, struct ibv_wc *wc);
+	int (*post_recv)(struct ibv_qp *qp, struct ibv_recv_wr *wr,
+			 struct ibv_recv_wr **bad_wr);
+	int (*post_send)(struct ibv_qp *qp, struct ibv_send_wr *wr,
+			 struct ibv_send_wr **bad_wr);
 	verbs_unused_op post_srq_ops;
 	verbs_unused_op post_srq_recv;
 	int (*query_device_ex)(struct ibv_context *context,
@@ -150,7 +156,8 @@ struct verbs_context_ops {
 	verbs_unused_op query_ece;
 	int (*query_port)(struct ibv_context *context, uint8_t port_num,
 			  struct ibv_port_attr *port_attr);
-	verbs_unused_op query_qp;
+	int (*query_qp)(struct ibv_qp *qp, struct ibv_qp_attr *attr,
+			int attr_mask, struct ibv_qp_init_attr *init_attr);
 	verbs_unused_op query_qp_data_in_order;
 	verbs_unused_op query_rt_values;
 	verbs_unused_op query_srq;
@@ -161,7 +168,7 @@ struct verbs_context_ops {
 					int access);
 	struct ibv_mr *(*reg_mr)(struct ibv_pd *pd, void *addr, size_t length,
 				 uint64_t hca_va, int access);
-	verbs_unused_op req_notify_cq;
+	int (*req_notify_cq)(struct ibv_cq *cq, int solicited_only);
 	verbs_unused_op rereg_mr;
 	verbs_unused_op resize_cq;
 	verbs_unused_op set_ece;
@@ -192,6 +199,10 @@ DBRXE_CMD(ibv_get_context, ib_uverbs_get_context);
 DBRXE_CMD(ibv_query_port, ib_uverbs_query_port);
 DBRXE_CMD(ibv_alloc_pd, ib_uverbs_alloc_pd);
 DBRXE_CMD(ibv_reg_mr, ib_uverbs_reg_mr);
+DBRXE_CMD(ibv_create_cq, ib_uverbs_create_cq);
+DBRXE_CMD(ibv_create_qp, ib_uverbs_create_qp);
+DBRXE_CMD(ibv_modify_qp, ib_uverbs_modify_qp);
+DBRXE_CMD(ibv_query_qp, ib_uverbs_query_qp);
 
 _Static_assert(sizeof(struct ibv_reg_mr) == 48, "ibv_reg_mr command");
 
@@ -228,5 +239,23 @@ int ibv_cmd_reg_dmabuf_mr(struct ibv_pd *pd, uint64_t offset, size_t length,
 			  uint64_t iova, int fd, int access,
 			  struct verbs_mr *vmr);
 int ibv_cmd_dereg_mr(struct verbs_mr *vmr);
+int ibv_cmd_create_cq(struct ibv_context *context, int cqe,
+		      struct ibv_comp_channel *channel, int comp_vector,
+		      struct ibv_cq *cq, struct ibv_create_cq *cmd,
+		      size_t cmd_size, struct ib_uverbs_create_cq_resp *resp,
+		      size_t resp_size);
+int ibv_cmd_destroy_cq(struct ibv_cq *cq);
+int ibv_cmd_req_notify_cq(struct ibv_cq *cq, int solicited_only);
+int ibv_cmd_create_qp(struct ibv_pd *pd, struct ibv_qp *qp,
+		      struct ibv_qp_init_attr *attr, struct ibv_create_qp *cmd,
+		      size_t cmd_size, struct ib_uverbs_create_qp_resp *resp,
+		      size_t resp_size);
+int ibv_cmd_modify_qp(struct ibv_qp *qp, struct ibv_qp_attr *attr,
+		      int attr_mask, struct ibv_modify_qp *cmd,
+		      size_t cmd_size);
+int ibv_cmd_query_qp(struct ibv_qp *qp, struct ibv_qp_attr *qp_attr,
+		     int attr_mask, struct ibv_qp_init_attr *qp_init_attr,
+		     struct ibv_query_qp *cmd, size_t cmd_size);
+int ibv_cmd_destroy_qp(struct ibv_qp *qp);
 
 #endif
