@@ -56,6 +56,21 @@ struct dbrxe_qp {
 	uint32_t max_inline;
 };
 
+/* A shared receive queue; @lock covers the ring's producer index. */
+struct dbrxe_srq {
+	struct ibv_srq ibv_srq;
+	pthread_spinlock_t lock;
+	struct dbrxe_queue q;
+	uint32_t max_sge;
+	uint32_t srq_num;
+};
+
+/* An address handle: the kernel keeps the AV, sends name it by number. */
+struct dbrxe_ah {
+	struct ibv_ah ibv_ah;
+	uint32_t ah_num;
+};
+
 #define DBRXE_CONTAINER(ptr, type, member)                                     \
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
@@ -68,6 +83,37 @@ static inline struct dbrxe_qp *to_dbrxe_qp(struct ibv_qp *qp)
 {
 	return DBRXE_CONTAINER(qp, struct dbrxe_qp, ibv_qp);
 }
+
+static inline struct dbrxe_srq *to_dbrxe_srq(struct ibv_srq *srq)
+{
+	return DBRXE_CONTAINER(srq, struct dbrxe_srq, ibv_srq);
+}
+
+static inline struct dbrxe_ah *to_dbrxe_ah(struct ibv_ah *ah)
+{
+	return DBRXE_CONTAINER(ah, struct dbrxe_ah, ibv_ah);
+}
+
+/* srq.c */
+struct ibv_srq *dbrxe_create_srq(struct ibv_pd *pd,
+				 struct ibv_srq_init_attr *attr);
+int dbrxe_modify_srq(struct ibv_srq *srq, struct ibv_srq_attr *attr,
+		     int attr_mask);
+int dbrxe_query_srq(struct ibv_srq *srq, struct ibv_srq_attr *attr);
+int dbrxe_destroy_srq(struct ibv_srq *srq);
+int dbrxe_post_srq_recv(struct ibv_srq *srq, struct ibv_recv_wr *wr,
+			struct ibv_recv_wr **bad_wr);
+int dbrxe_post_recv_ring(struct dbrxe_queue *q, pthread_spinlock_t *lock,
+			 uint32_t max_sge, struct ibv_recv_wr *wr,
+			 struct ibv_recv_wr **bad_wr);
+
+/* ah_mw.c */
+struct ibv_ah *dbrxe_create_ah(struct ibv_pd *pd, struct ibv_ah_attr *attr);
+int dbrxe_destroy_ah(struct ibv_ah *ah);
+struct ibv_mw *dbrxe_alloc_mw(struct ibv_pd *pd, enum ibv_mw_type type);
+int dbrxe_dealloc_mw(struct ibv_mw *mw);
+int dbrxe_bind_mw(struct ibv_qp *qp, struct ibv_mw *mw,
+		  struct ibv_mw_bind *mw_bind);
 
 /* cq.c */
 struct ibv_cq *dbrxe_create_cq(struct ibv_context *context, int cqe,

@@ -87,7 +87,7 @@ typedef void (*verbs_unused_op)(void);
 struct verbs_context_ops {
 	verbs_unused_op advise_mr;
 	verbs_unused_op alloc_dm;
-	verbs_unused_op alloc_mw;
+	struct ibv_mw *(*alloc_mw)(struct ibv_pd *pd, enum ibv_mw_type type);
 	verbs_unused_op alloc_null_mr;
 	verbs_unused_op alloc_parent_domain;
 	struct ibv_pd *(*alloc_pd)(struct ibv_context *context);
@@ -95,10 +95,11 @@ struct verbs_context_ops {
 	verbs_unused_op async_event;
 	verbs_unused_op attach_counters_point_flow;
 	verbs_unused_op attach_mcast;
-	verbs_unused_op bind_mw;
+	int (*bind_mw)(struct ibv_qp *qp, struct ibv_mw *mw,
+		       struct ibv_mw_bind *mw_bind);
 	verbs_unused_op close_xrcd;
 	verbs_unused_op cq_event;
-	verbs_unused_op create_ah;
+	struct ibv_ah *(*create_ah)(struct ibv_pd *pd, struct ibv_ah_attr *attr);
 	verbs_unused_op create_counters;
 	struct ibv_cq *(*create_cq)(struct ibv_context *context, int cqe,
 				    struct ibv_comp_channel *channel,
@@ -110,21 +111,22 @@ struct verbs_context_ops {
 				    struct ibv_qp_init_attr *attr);
 	verbs_unused_op create_qp_ex;
 	verbs_unused_op create_rwq_ind_table;
-	verbs_unused_op create_srq;
+	struct ibv_srq *(*create_srq)(struct ibv_pd *pd,
+				      struct ibv_srq_init_attr *attr);
 	verbs_unused_op create_srq_ex;
 	verbs_unused_op create_wq;
-	verbs_unused_op dealloc_mw;
+	int (*dealloc_mw)(struct ibv_mw *mw);
 	int (*dealloc_pd)(struct ibv_pd *pd);
 	verbs_unused_op dealloc_td;
 	int (*dereg_mr)(struct verbs_mr *vmr);
-	verbs_unused_op destroy_ah;
+	int (*destroy_ah)(struct ibv_ah *ah);
 	verbs_unused_op destroy_counters;
 	int (*destroy_cq)(struct ibv_cq *cq);
 	verbs_unused_op destroy_flow;
 	verbs_unused_op destroy_flow_action;
 	int (*destroy_qp)(struct ibv_qp *qp);
 	verbs_unused_op destroy_rwq_ind_table;
-	verbs_unused_op destroy_srq;
+	int (*destroy_srq)(struct ibv_srq *srq);
 	verbs_unused_op destroy_wq;
 	verbs_unused_op detach_mcast;
 	void (*free_context)(struct ibv_context *context);
@@ -138,7 +140,8 @@ struct verbs_context_ops {
 	int (*modify_qp)(struct ibv_qp *qp, struct ibv_qp_attr *attr,
 			 int attr_mask);
 	verbs_unused_op modify_qp_rate_limit;
-	verbs_unused_op modify_srq;
+	int (*modify_srq)(struct ibv_srq *srq, struct ibv_srq_attr *attr,
+			  int attr_mask);
 	verbs_unused_op modify_wq;
 	verbs_unused_op open_qp;
 	verbs_unused_op open_xrcd;
@@ -148,7 +151,8 @@ struct verbs_context_ops {
 	int (*post_send)(struct ibv_qp *qp, struct ibv_send_wr *wr,
 			 struct ibv_send_wr **bad_wr);
 	verbs_unused_op post_srq_ops;
-	verbs_unused_op post_srq_recv;
+	int (*post_srq_recv)(struct ibv_srq *srq, struct ibv_recv_wr *wr,
+			     struct ibv_recv_wr **bad_wr);
 	int (*query_device_ex)(struct ibv_context *context,
 			       const struct ibv_query_device_ex_input *input,
 			       struct ibv_device_attr_ex *attr,
@@ -160,7 +164,7 @@ struct verbs_context_ops {
 			int attr_mask, struct ibv_qp_init_attr *init_attr);
 	verbs_unused_op query_qp_data_in_order;
 	verbs_unused_op query_rt_values;
-	verbs_unused_op query_srq;
+	int (*query_srq)(struct ibv_srq *srq, struct ibv_srq_attr *attr);
 	verbs_unused_op read_counters;
 	verbs_unused_op reg_dm_mr;
 	struct ibv_mr *(*reg_dmabuf_mr)(struct ibv_pd *pd, uint64_t offset,
@@ -203,6 +207,10 @@ DBRXE_CMD(ibv_create_cq, ib_uverbs_create_cq);
 DBRXE_CMD(ibv_create_qp, ib_uverbs_create_qp);
 DBRXE_CMD(ibv_modify_qp, ib_uverbs_modify_qp);
 DBRXE_CMD(ibv_query_qp, ib_uverbs_query_qp);
+DBRXE_CMD(ibv_create_srq, ib_uverbs_create_srq);
+DBRXE_CMD(ibv_modify_srq, ib_uverbs_modify_srq);
+DBRXE_CMD(ibv_query_srq, ib_uverbs_query_srq);
+DBRXE_CMD(ibv_alloc_mw, ib_uverbs_alloc_mw);
 
 _Static_assert(sizeof(struct ibv_reg_mr) == 48, "ibv_reg_mr command");
 
@@ -257,5 +265,25 @@ int ibv_cmd_query_qp(struct ibv_qp *qp, struct ibv_qp_attr *qp_attr,
 		     int attr_mask, struct ibv_qp_init_attr *qp_init_attr,
 		     struct ibv_query_qp *cmd, size_t cmd_size);
 int ibv_cmd_destroy_qp(struct ibv_qp *qp);
+int ibv_cmd_create_srq(struct ibv_pd *pd, struct ibv_srq *srq,
+		       struct ibv_srq_init_attr *attr,
+		       struct ibv_create_srq *cmd, size_t cmd_size,
+		       struct ib_uverbs_create_srq_resp *resp,
+		       size_t resp_size);
+int ibv_cmd_modify_srq(struct ibv_srq *srq, struct ibv_srq_attr *srq_attr,
+		       int srq_attr_mask, struct ibv_modify_srq *cmd,
+		       size_t cmd_size);
+int ibv_cmd_query_srq(struct ibv_srq *srq, struct ibv_srq_attr *srq_attr,
+		      struct ibv_query_srq *cmd, size_t cmd_size);
+int ibv_cmd_destroy_srq(struct ibv_srq *srq);
+int ibv_cmd_create_ah(struct ibv_pd *pd, struct ibv_ah *ah,
+		      struct ibv_ah_attr *attr,
+		      struct ib_uverbs_create_ah_resp *resp, size_t resp_size);
+int ibv_cmd_destroy_ah(struct ibv_ah *ah);
+int ibv_cmd_alloc_mw(struct ibv_pd *pd, enum ibv_mw_type type,
+		     struct ibv_mw *mw, struct ibv_alloc_mw *cmd,
+		     size_t cmd_size, struct ib_uverbs_alloc_mw_resp *resp,
+		     size_t resp_size);
+int ibv_cmd_dealloc_mw(struct ibv_mw *mw);
 
 #endif

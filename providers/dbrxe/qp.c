@@ -6,6 +6,7 @@
  * schedule the QP's requester.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,8 +27,8 @@ struct ibv_qp *dbrxe_create_qp(struct ibv_pd *pd,
 	struct dbrxe_qp *qp;
 	int ret;
 
-	/* Address handles are not served yet, so neither are UD QPs. */
-	if (attr->qp_type != IBV_QPT_RC && attr->qp_type != IBV_QPT_UC) {
+	if (attr->qp_type != IBV_QPT_RC && attr->qp_type != IBV_QPT_UC &&
+	    attr->qp_type != IBV_QPT_UD) {
 		errno = EOPNOTSUPP;
 		return NULL;
 	}
@@ -118,14 +119,22 @@ static int dbrxe_fill_send_wqe(struct dbrxe_qp *qp, struct rxe_send_wqe *wqe,
 	int64_t length;
 	int i;
 
+	bool ud = qp->ibv_qp.qp_type == IBV_QPT_UD;
+
 	switch (wr->opcode) {
 	case IBV_WR_SEND:
 	case IBV_WR_SEND_WITH_IMM:
+		break;
 	case IBV_WR_RDMA_WRITE:
 	case IBV_WR_RDMA_WRITE_WITH_IMM:
 	case IBV_WR_RDMA_READ:
 	case IBV_WR_ATOMIC_CMP_AND_SWP:
 	case IBV_WR_ATOMIC_FETCH_AND_ADD:
+	case IBV_WR_LOCAL_INV:
+	case IBV_WR_BIND_MW:
+	case IBV_WR_SEND_WITH_INV:
+		if (ud)
+			return EINVAL;
 		break;
 	default:
 		return EINVAL;
@@ -138,9 +147,32 @@ static int dbrxe_fill_send_wqe(struct dbrxe_qp *qp, struct rxe_send_wqe *wqe,
 	wqe->wr.wr_id = wr->wr_id;
 	wqe->wr.opcode = wr->opcode;
 	wqe->wr.send_flags = wr->send_flags;
-	wqe->wr.ex.imm_data = wr->imm_data;
+	if (wr->opcode == IBV_WR_LOCAL_INV || wr->opcode == IBV_WR_SEND_WITH_INV)
+		wqe->wr.ex.invalidate_rkey = wr->invalidate_rkey;
+	else
+		wqe->wr.ex.imm_data = wr->imm_data;
+
+	if (ud) {
+		wqe->wr.wr.ud.remote_qpn = wr->wr.ud.remote_qpn;
+		wqe->wr.wr.ud.remote_qkey = wr->wr.ud.remote_qkey;
+		wqe->wr.wr.ud.ah_num = to_dbrxe_ah(wr->wr.ud.ah)->ah_num;
+	}
 
 	switch (wr->opcode) {
+	case IBV_WR_BIND_MW: {
+		const struct ibv_mw_bind_info *b = &wr->bind_mw.bind_info;
+
+		/* A local operation: the kernel needs only the window's fields. */
+		wqe->wr.wr.mw.addr = b->addr;
+		wqe->wr.wr.mw.length = b->length;
+		wqe->wr.wr.mw.mr_lkey = b->mr ? b->mr->lkey : 0;
+		wqe->wr.wr.mw.mw_rkey = wr->bind_mw.mw->rkey;
+		wqe->wr.wr.mw.rkey = wr->bind_mw.rkey;
+		wqe->wr.wr.mw.access = b->mw_access_flags;
+		return 0;
+	}
+	case IBV_WR_LOCAL_INV:
+		return 0;
 	case IBV_WR_RDMA_WRITE:
 	case IBV_WR_RDMA_WRITE_WITH_IMM:
 	case IBV_WR_RDMA_READ:
@@ -243,38 +275,11 @@ int dbrxe_post_recv(struct ibv_qp *ibqp, struct ibv_recv_wr *wr,
 		    struct ibv_recv_wr **bad_wr)
 {
 	struct dbrxe_qp *qp = to_dbrxe_qp(ibqp);
-	struct rxe_recv_wqe *wqe;
-	int64_t length;
-	int ret = 0;
 
 	if (!qp->rq.buf) {
 		*bad_wr = wr;
 		return EINVAL;	/* receives go to the SRQ */
 	}
-	pthread_spin_lock(&qp->rq_lock);
-	for (; wr; wr = wr->next) {
-		length = dbrxe_sge_length(wr->sg_list, wr->num_sge,
-					  qp->max_recv_sge);
-		if (length < 0) {
-			ret = EINVAL;
-			break;
-		}
-		if (dbrxe_queue_full(&qp->rq)) {
-			ret = ENOMEM;
-			break;
-		}
-		wqe = dbrxe_queue_producer_elem(&qp->rq);
-		memset(wqe, 0, sizeof(*wqe));
-		wqe->wr_id = wr->wr_id;
-		memcpy(wqe->dma.sge, wr->sg_list,
-		       wr->num_sge * sizeof(struct ibv_sge));
-		wqe->dma.length = length;
-		wqe->dma.resid = length;
-		wqe->dma.num_sge = wr->num_sge;
-		dbrxe_queue_produce(&qp->rq);
-	}
-	pthread_spin_unlock(&qp->rq_lock);
-	if (ret)
-		*bad_wr = wr;
-	return ret;
+	return dbrxe_post_recv_ring(&qp->rq, &qp->rq_lock, qp->max_recv_sge,
+				    wr, bad_wr);
 }

@@ -44,6 +44,10 @@ pair rc_pingpong ibv_rc_pingpong "${B[@]}" -n 200 -- \
 	ibv_rc_pingpong "${A[@]}" -n 200 "$RXE_B_IP"
 pair uc_pingpong ibv_uc_pingpong "${B[@]}" -n 200 -- \
 	ibv_uc_pingpong "${A[@]}" -n 200 "$RXE_B_IP"
+pair ud_pingpong ibv_ud_pingpong "${B[@]}" -n 200 -- \
+	ibv_ud_pingpong "${A[@]}" -n 200 "$RXE_B_IP"
+pair srq_pingpong ibv_srq_pingpong "${B[@]}" -n 200 -- \
+	ibv_srq_pingpong "${A[@]}" -n 200 "$RXE_B_IP"
 
 PA=(-d rxea -x "$RXE_A_GID" -F)
 PB=(-d rxeb -x "$RXE_B_GID" -F)
