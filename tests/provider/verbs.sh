@@ -16,4 +16,5 @@ grep -E "hca_id|state|max_mr_size" /tmp/devinfo.txt
 grep -q "PORT_ACTIVE" /tmp/devinfo.txt || fail "port not ACTIVE in ibv_devinfo"
 
 nvme=$(vfio_bind "$NVME_ID") || exit 1
-"$(build_tool provider_test)" rxea "$nvme"
+"$(build_tool provider_test)" rxea "$nvme" || fail "provider_test"
+"$(build_tool rc_test)" rxea "$RXE_A_GID" rxeb "$RXE_B_GID"

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Two RC queue pairs in one process, one on each rxe device, connected
+ * directly: RDMA WRITE and READ with their data checked, memory windows of
+ * both types, an access outside a window, posting on a QP in error, and a
+ * CQ that overflows.
+ *
+ *   rc_test DEV_A GID_INDEX_A DEV_B GID_INDEX_B
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <infiniband/verbs.h>
+
+#include "check.h"
+
+#define BUF_SIZE 65536
+
+struct side {
+	struct ibv_context *ctx;
+	struct ibv_pd *pd;
+	struct ibv_cq *cq;
+	struct ibv_qp *qp;
+	struct ibv_mr *mr;
+	uint8_t *buf;
+	union ibv_gid gid;
+	int gid_index;
+};
+
+static struct ibv_context *open_named(const char *name)
+{
+	struct ibv_device **list = ibv_get_device_list(NULL);
+	struct ibv_context *ctx = NULL;
+	int i;
+
+	for (i = 0; list && list[i]; i++)
+		if (!strcmp(ibv_get_device_name(list[i]), name))
+			ctx = ibv_open_device(list[i]);
+	ibv_free_device_list(list);
+	if (!ctx) {
+		fprintf(stderr, "cannot open %s\n", name);
+		exit(2);
+	}
+	return ctx;
+}
+
+static struct ibv_qp *make_qp(struct side *s, struct ibv_cq *cq)
+{
+	struct ibv_qp_init_attr attr = {
+		.send_cq = cq,
+		.recv_cq = cq,
+		.cap = { .max_send_wr = 64, .max_recv_wr = 64,
+			 .max_send_sge = 2, .max_recv_sge = 2,
+			 .max_inline_data = 64 },
+		.qp_type = IBV_QPT_RC,
+	};
+
+	return ibv_create_qp(s->pd, &attr);
+}
+
+static void setup(struct side *s, const char *dev, int gid_index)
+{
+	s->ctx = open_named(dev);
+	s->gid_index = gid_index;
+	if (ibv_query_gid(s->ctx, 1, gid_index, &s->gid))
+		exit(2);
+	s->pd = ibv_alloc_pd(s->ctx);
+	s->cq = ibv_create_cq(s->ctx, 256, NULL, NULL, 0);
+	s->buf = aligned_alloc(4096, BUF_SIZE);
+	memset(s->buf, 0, BUF_SIZE);
+	s->mr = ibv_reg_mr(s->pd, s->buf, BUF_SIZE,
+			   IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE |
+			   IBV_ACCESS_REMOTE_READ | IBV_ACCESS_MW_BIND);
+	if (!s->pd || !s->cq || !s->mr) {
+		fprintf(stderr, "set-up on %s failed\n", dev);
+		exit(2);
+	}
+	s->qp = make_qp(s, s->cq);
+}
+
+/* Take @qp from RESET to RTS, connected to @peer_qpn at @peer's GID. */
+static int connect_qp(struct ibv_qp *qp, const struct side *self,
+		      const struct side *peer, uint32_t peer_qpn)
+{
+	struct ibv_qp_attr a = {
+		.qp_state = IBV_QPS_INIT,
+		.port_num = 1,
+		.qp_access_flags = IBV_ACCESS_REMOTE_WRITE |
+				   IBV_ACCESS_REMOTE_READ |
+				   IBV_ACCESS_REMOTE_ATOMIC,
+	};
+
+	if (ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX |
+			  IBV_QP_PORT | IBV_QP_ACCESS_FLAGS))
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.qp_state = IBV_QPS_RTR;
+	a.path_mtu = IBV_MTU_1024;
+	a.dest_qp_num = peer_qpn;
+	a.max_dest_rd_atomic = 1;
+	a.min_rnr_timer = 12;
+	a.ah_attr.is_global = 1;
+	a.ah_attr.grh.dgid = peer->gid;
+	a.ah_attr.grh.sgid_index = self->gid_index;
+	a.ah_attr.grh.hop_limit = 1;
+	a.ah_attr.port_num = 1;
+	if (ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_AV | IBV_QP_PATH_MTU |
+			  IBV_QP_DEST_QPN | IBV_QP_RQ_PSN |
+			  IBV_QP_MAX_DEST_RD_ATOMIC | IBV_QP_MIN_RNR_TIMER))
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.qp_state = IBV_QPS_RTS;
+	a.timeout = 14;
+	a.retry_cnt = 7;
+	a.rnr_retry = 7;
+	a.max_rd_atomic = 1;
+	return ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_TIMEOUT |
+			     IBV_QP_RETRY_CNT | IBV_QP_RNR_RETRY |
+			     IBV_QP_SQ_PSN | IBV_QP_MAX_QP_RD_ATOMIC);
+}
+
+/* Wait (bounded) for one completion on @cq. */
+static int wait_wc(struct ibv_cq *cq, struct ibv_wc *wc)
+{
+	long spins;
+
+	for (spins = 0; spins < 200000000L; spins++) {
+		int n = ibv_poll_cq(cq, 1, wc);
+
+		if (n)
+			return n;
+	}
+	return 0;
+}
+
+static int rdma(struct side *from, int opcode, uint64_t local_off,
+		uint64_t remote_addr, uint32_t rkey, uint32_t len,
+		struct ibv_wc *wc)
+{
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)from->buf + local_off,
+		.length = len,
+		.lkey = from->mr->lkey,
+	};
+	struct ibv_send_wr wr = {
+		.wr_id = 0xd00b,
+		.sg_list = &sge,
+		.num_sge = 1,
+		.opcode = opcode,
+		.send_flags = IBV_SEND_SIGNALED,
+		.wr.rdma = { .remote_addr = remote_addr, .rkey = rkey },
+	}, *bad;
+	int ret = ibv_post_send(from->qp, &wr, &bad);
+
+	if (ret)
+		return ret;
+	return wait_wc(from->cq, wc) == 1 ? 0 : ETIMEDOUT;
+}
+
+static void test_write_read(struct side *a, struct side *b)
+{
+	struct ibv_wc wc;
+	int i, ret;
+
+	for (i = 0; i < 4096; i++)
+		a->buf[i] = (uint8_t)(i * 7 + 1);
+	ret = rdma(a, IBV_WR_RDMA_WRITE, 0, (uintptr_t)b->buf + 100,
+		   b->mr->rkey, 4096, &wc);
+	check(!ret && wc.status == IBV_WC_SUCCESS &&
+	      wc.opcode == IBV_WC_RDMA_WRITE && wc.wr_id == 0xd00b,
+	      "RDMA WRITE 4 KiB a->b completes (%s)",
+	      ibv_wc_status_str(wc.status));
+	check(!memcmp(a->buf, b->buf + 100, 4096),
+	      "the bytes landed in b's buffer at offset 100");
+
+	ret = rdma(a, IBV_WR_RDMA_READ, 8192, (uintptr_t)b->buf + 100,
+		   b->mr->rkey, 4096, &wc);
+	check(!ret && wc.status == IBV_WC_SUCCESS &&
+	      wc.opcode == IBV_WC_RDMA_READ && wc.byte_len == 4096 &&
+	      !memcmp(a->buf + 8192, a->buf, 4096),
+	      "RDMA READ brings them back (%s)", ibv_wc_status_str(wc.status));
+}
+
+static void test_windows(struct side *a, struct side *b)
+{
+	struct ibv_mw *mw1, *mw2;
+	struct ibv_wc wc;
+	int ret;
+
+	/* Type 1: ibv_bind_mw(), the window's rkey changes. */
+	mw1 = ibv_alloc_mw(b->pd, IBV_MW_TYPE_1);
+	check(mw1 != NULL, "alloc a type 1 window");
+	if (mw1) {
+		struct ibv_mw_bind bind = {
+			.wr_id = 1,
+			.send_flags = IBV_SEND_SIGNALED,
+			.bind_info = { .mr = b->mr,
+				       .addr = (uintptr_t)b->buf + 4096,
+				       .length = 4096,
+				       .mw_access_flags =
+					       IBV_ACCESS_REMOTE_WRITE },
+		};
+		uint32_t old = mw1->rkey;
+
+		ret = ibv_bind_mw(b->qp, mw1, &bind);
+		check(!ret && wait_wc(b->cq, &wc) && wc.status == IBV_WC_SUCCESS &&
+		      mw1->rkey != old, "bind it: rkey %#x -> %#x", old,
+		      mw1->rkey);
+		ret = rdma(a, IBV_WR_RDMA_WRITE, 0, (uintptr_t)b->buf + 4096,
+			   mw1->rkey, 64, &wc);
+		check(!ret && wc.status == IBV_WC_SUCCESS,
+		      "a writes through the type 1 window (%s)",
+		      ibv_wc_status_str(wc.status));
+	}
+
+	/* Type 2: bound by a BIND_MW work request to 8 bytes. */
+	mw2 = ibv_alloc_mw(b->pd, IBV_MW_TYPE_2);
+	check(mw2 != NULL, "alloc a type 2 window");
+	if (!mw2)
+		return;
+	struct ibv_send_wr wr = {
+		.wr_id = 2,
+		.opcode = IBV_WR_BIND_MW,
+		.send_flags = IBV_SEND_SIGNALED,
+		.bind_mw = {
+			.mw = mw2,
+			.rkey = ibv_inc_rkey(mw2->rkey),
+			.bind_info = { .mr = b->mr,
+				       .addr = (uintptr_t)b->buf + 64,
+				       .length = 8,
+				       .mw_access_flags =
+					       IBV_ACCESS_REMOTE_WRITE },
+		},
+	}, *bad;
+	uint32_t rkey = wr.bind_mw.rkey;
+
+	ret = ibv_post_send(b->qp, &wr, &bad);
+	check(!ret && wait_wc(b->cq, &wc) && wc.status == IBV_WC_SUCCESS &&
+	      wc.opcode == IBV_WC_BIND_MW,
+	      "bind a type 2 window over 8 bytes (%s)",
+	      ibv_wc_status_str(wc.status));
+
+	memset(b->buf + 56, 0, 24);
+	memcpy(a->buf, "DOORBELL", 8);
+	ret = rdma(a, IBV_WR_RDMA_WRITE, 0, (uintptr_t)b->buf + 64, rkey, 8,
+		   &wc);
+	check(!ret && wc.status == IBV_WC_SUCCESS &&
+	      !memcmp(b->buf + 64, "DOORBELL", 8),
+	      "a writes the 8 bytes of the window (%s)",
+	      ibv_wc_status_str(wc.status));
+
+	ret = rdma(a, IBV_WR_RDMA_WRITE, 0, (uintptr_t)b->buf + 68, rkey, 8,
+		   &wc);
+	check(!ret && wc.status == IBV_WC_REM_ACCESS_ERR,
+	      "a write running 4 bytes past the window fails (%s)",
+	      ibv_wc_status_str(wc.status));
+	check(!memcmp(b->buf + 72, "\0\0\0\0\0\0\0\0", 8),
+	      "nothing was written past the window");
+}
+
+/* After the access error above, a's QP is in error: posts are flushed. */
+static void test_errored_qp(struct side *a, struct side *b)
+{
+	struct ibv_qp_attr attr;
+	struct ibv_qp_init_attr init;
+	struct ibv_wc wc;
+	int ret;
+
+	ret = ibv_query_qp(a->qp, &attr, IBV_QP_STATE, &init);
+	check(!ret && attr.qp_state == IBV_QPS_ERR,
+	      "the access error moved a's QP to ERR (state %d)",
+	      attr.qp_state);
+	ret = rdma(a, IBV_WR_RDMA_WRITE, 0, (uintptr_t)b->buf, b->mr->rkey, 8,
+		   &wc);
+	check(!ret && wc.status == IBV_WC_WR_FLUSH_ERR,
+	      "a write posted on the QP in ERR is flushed (%s)",
+	      ibv_wc_status_str(wc.status));
+}
+
+/* A CQ with room for 1 entry gets more: the device reports CQ_ERR. */
+static void test_cq_overflow(struct side *a, struct side *b)
+{
+	struct ibv_cq *small = ibv_create_cq(a->ctx, 1, NULL, NULL, 0);
+	struct ibv_qp *qa = make_qp(a, small), *qb = make_qp(b, b->cq);
+	struct ibv_async_event ev;
+	struct pollfd pfd = { .fd = a->ctx->async_fd, .events = POLLIN };
+	struct ibv_sge sge = { (uintptr_t)a->buf, 8, a->mr->lkey };
+	struct ibv_send_wr wr = {
+		.sg_list = &sge, .num_sge = 1, .opcode = IBV_WR_RDMA_WRITE,
+		.send_flags = IBV_SEND_SIGNALED,
+		.wr.rdma = { (uintptr_t)b->buf, b->mr->rkey },
+	}, *bad;
+	int i, got = 0;
+
+	check(small && qa && qb && !connect_qp(qa, a, b, qb->qp_num) &&
+	      !connect_qp(qb, b, a, qa->qp_num),
+	      "a second QP pair on a CQ of %d entries", small ? small->cqe : 0);
+	for (i = 0; i < 16; i++)
+		ibv_post_send(qa, &wr, &bad);
+	/* Async events arrive on the context's async fd. */
+	while (poll(&pfd, 1, 5000) == 1 && !ibv_get_async_event(a->ctx, &ev)) {
+		if (ev.event_type == IBV_EVENT_CQ_ERR)
+			got = 1;
+		ibv_ack_async_event(&ev);
+		if (got)
+			break;
+	}
+	check(got, "16 completions into it raise IBV_EVENT_CQ_ERR");
+	ibv_destroy_qp(qa);
+	ibv_destroy_qp(qb);
+	ibv_destroy_cq(small);
+}
+
+int main(int argc, char **argv)
+{
+	struct side a = {}, b = {};
+
+	if (argc != 5) {
+		fprintf(stderr, "usage: %s DEV_A GID_A DEV_B GID_B\n", argv[0]);
+		return 2;
+	}
+	setup(&a, argv[1], atoi(argv[2]));
+	setup(&b, argv[3], atoi(argv[4]));
+	check(a.qp && b.qp && !connect_qp(a.qp, &a, &b, b.qp->qp_num) &&
+	      !connect_qp(b.qp, &b, &a, a.qp->qp_num),
+	      "connect RC QPs %s <-> %s", argv[1], argv[3]);
+
+	test_write_read(&a, &b);
+	test_windows(&a, &b);
+	test_errored_qp(&a, &b);
+	test_cq_overflow(&a, &b);
+	return check_summary();
+}
