@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Benchmark: dbrxe against Debian's librxe in the same VM run, rxea ->
+# rxeb.  ib_write_lat and ib_send_lat (t_typical, 99%) and ib_write_bw
+# (BW average), three interleaved rounds each, medians compared as
+# ratios.  The table is kept as provider_compare.txt in the run directory.
+. tests/vm/lib/all.sh
+
+rxe_two_peers
+DBRXE=$DOORBELL_BUILD/providers/dbrxe/libdbrxe
+ROUNDS=3
+
+# run_pair PROVIDER TOOL ARGS...: the client's result row.
+run_pair() {
+	local provider=$1 tool=$2 i
+	shift 2
+	local env=()
+	[ "$provider" = dbrxe ] && env=(RDMAV_DRIVERS="$DBRXE")
+	env "${env[@]}" timeout 60 "$tool" -d rxeb -x "$RXE_B_GID" -F "$@" \
+		>/tmp/server.log 2>&1 &
+	local pid=$!
+	for i in $(seq 100); do
+		ss -ltn | grep -q ':18515 ' && break
+		sleep 0.1
+	done
+	env "${env[@]}" timeout 60 "$tool" -d rxea -x "$RXE_A_GID" -F "$@" \
+		"$RXE_B_IP" >/tmp/client.log 2>&1 || fail "$tool with $provider"
+	wait "$pid" || fail "$tool server with $provider"
+	grep -E '^ *[0-9]+ +[0-9]+ ' /tmp/client.log | tail -n1
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+declare -A res
+for round in $(seq $ROUNDS); do
+	for provider in librxe dbrxe; do
+		for t in ib_write_lat ib_send_lat; do
+			row=$(run_pair $provider $t -s 8 -n 2000) || exit 1
+			res[$provider.$t.typ]+="$(echo "$row" | awk '{ print $5 }') "
+			res[$provider.$t.p99]+="$(echo "$row" | awk '{ print $8 }') "
+		done
+		row=$(run_pair $provider ib_write_bw -s 65536 -n 2000) || exit 1
+		res[$provider.ib_write_bw.bw]+="$(echo "$row" | awk '{ print $4 }') "
+	done
+	log "round $round done"
+done
+
+{
+	printf '%-28s %12s %12s %10s\n' "#metric (median of $ROUNDS)" librxe dbrxe "dbrxe/librxe"
+	for m in ib_write_lat.typ ib_write_lat.p99 ib_send_lat.typ ib_send_lat.p99 ib_write_bw.bw; do
+		l=$(echo ${res[librxe.$m]} | tr ' ' '\n' | median)
+		d=$(echo ${res[dbrxe.$m]} | tr ' ' '\n' | median)
+		case $m in
+		*.typ) name="${m%%.*} t_typical[us]" ;;
+		*.p99) name="${m%%.*} 99%[us]" ;;
+		*) name="${m%%.*} BW avg[MB/s]" ;;
+		esac
+		printf '%-28s %12s %12s %10.2f\n' "$name" "$l" "$d" "$(echo "$d / $l" | bc -l)"
+	done
+} | tee "$VM_SHARE/provider_compare.txt"
