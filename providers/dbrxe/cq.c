@@ -96,3 +96,33 @@ int dbrxe_req_notify_cq(struct ibv_cq *ibcq, int solicited_only)
 {
 	return ibv_cmd_req_notify_cq(ibcq, solicited_only);
 }
+
+struct dbrxe_resize_cq_resp {
+	struct ib_uverbs_resize_cq_resp ibv_resp;
+	struct rxe_resize_cq_resp drv;
+};
+
+/*
+ * The kernel moves the completions into a new ring; the old mapping must
+ * not be polled once the command returns, so pollers are held off.
+ */
+int dbrxe_resize_cq(struct ibv_cq *ibcq, int cqe)
+{
+	struct dbrxe_cq *cq = to_dbrxe_cq(ibcq);
+	struct dbrxe_resize_cq_resp resp = {};
+	struct ibv_resize_cq cmd;
+	struct dbrxe_queue q;
+	int ret;
+
+	pthread_spin_lock(&cq->lock);
+	ret = ibv_cmd_resize_cq(ibcq, cqe, &cmd, sizeof(cmd), &resp.ibv_resp,
+				sizeof(resp));
+	if (!ret)
+		ret = dbrxe_queue_map(&q, ibcq->context->cmd_fd, &resp.drv.mi);
+	if (!ret) {
+		dbrxe_queue_unmap(&cq->q);
+		cq->q = q;
+	}
+	pthread_spin_unlock(&cq->lock);
+	return ret;
+}

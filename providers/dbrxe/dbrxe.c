@@ -55,6 +55,8 @@ static const struct verbs_context_ops dbrxe_ctx_ops = {
 	.reg_dmabuf_mr = dbrxe_reg_dmabuf_mr,
 	.reg_mr = dbrxe_reg_mr,
 	.req_notify_cq = dbrxe_req_notify_cq,
+	.rereg_mr = dbrxe_rereg_mr,
+	.resize_cq = dbrxe_resize_cq,
 };
 
 static struct verbs_context *dbrxe_alloc_context(struct ibv_device *ibdev,

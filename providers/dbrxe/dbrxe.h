@@ -122,6 +122,7 @@ struct ibv_cq *dbrxe_create_cq(struct ibv_context *context, int cqe,
 int dbrxe_destroy_cq(struct ibv_cq *cq);
 int dbrxe_poll_cq(struct ibv_cq *cq, int ne, struct ibv_wc *wc);
 int dbrxe_req_notify_cq(struct ibv_cq *cq, int solicited_only);
+int dbrxe_resize_cq(struct ibv_cq *cq, int cqe);
 
 /* qp.c */
 struct ibv_qp *dbrxe_create_qp(struct ibv_pd *pd,
@@ -150,5 +151,7 @@ struct ibv_mr *dbrxe_reg_dmabuf_mr(struct ibv_pd *pd, uint64_t offset,
 				   size_t length, uint64_t iova, int fd,
 				   int access);
 int dbrxe_dereg_mr(struct verbs_mr *vmr);
+int dbrxe_rereg_mr(struct verbs_mr *vmr, int flags, struct ibv_pd *pd,
+		   void *addr, size_t length, int access);
 
 #endif

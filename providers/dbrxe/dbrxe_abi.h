@@ -173,8 +173,9 @@ struct verbs_context_ops {
 	struct ibv_mr *(*reg_mr)(struct ibv_pd *pd, void *addr, size_t length,
 				 uint64_t hca_va, int access);
 	int (*req_notify_cq)(struct ibv_cq *cq, int solicited_only);
-	verbs_unused_op rereg_mr;
-	verbs_unused_op resize_cq;
+	int (*rereg_mr)(struct verbs_mr *vmr, int flags, struct ibv_pd *pd,
+			void *addr, size_t length, int access);
+	int (*resize_cq)(struct ibv_cq *cq, int cqe);
 	verbs_unused_op set_ece;
 	verbs_unused_op unimport_dm;
 	verbs_unused_op unimport_mr;
@@ -211,6 +212,8 @@ DBRXE_CMD(ibv_create_srq, ib_uverbs_create_srq);
 DBRXE_CMD(ibv_modify_srq, ib_uverbs_modify_srq);
 DBRXE_CMD(ibv_query_srq, ib_uverbs_query_srq);
 DBRXE_CMD(ibv_alloc_mw, ib_uverbs_alloc_mw);
+DBRXE_CMD(ibv_resize_cq, ib_uverbs_resize_cq);
+DBRXE_CMD(ibv_rereg_mr, ib_uverbs_rereg_mr);
 
 _Static_assert(sizeof(struct ibv_reg_mr) == 48, "ibv_reg_mr command");
 
@@ -285,5 +288,13 @@ int ibv_cmd_alloc_mw(struct ibv_pd *pd, enum ibv_mw_type type,
 		     size_t cmd_size, struct ib_uverbs_alloc_mw_resp *resp,
 		     size_t resp_size);
 int ibv_cmd_dealloc_mw(struct ibv_mw *mw);
+int ibv_cmd_resize_cq(struct ibv_cq *cq, int cqe, struct ibv_resize_cq *cmd,
+		      size_t cmd_size, struct ib_uverbs_resize_cq_resp *resp,
+		      size_t resp_size);
+int ibv_cmd_rereg_mr(struct verbs_mr *vmr, uint32_t flags, void *addr,
+		     size_t length, uint64_t hca_va, int access,
+		     struct ibv_pd *pd, struct ibv_rereg_mr *cmd,
+		     size_t cmd_sz, struct ib_uverbs_rereg_mr_resp *resp,
+		     size_t resp_sz);
 
 #endif

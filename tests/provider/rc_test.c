@@ -262,6 +262,27 @@ static void test_windows(struct side *a, struct side *b)
 	      "nothing was written past the window");
 }
 
+/* Resizing a CQ keeps it working; rereg changes an MR's access. */
+static void test_resize_rereg(struct side *a, struct side *b)
+{
+	struct ibv_wc wc;
+	int ret;
+
+	ret = ibv_resize_cq(a->cq, 1024);
+	check(!ret && a->cq->cqe >= 1024, "resize a's CQ to %d entries (%s)",
+	      a->cq->cqe, ret ? strerror(ret) : "ok");
+	ret = rdma(a, IBV_WR_RDMA_WRITE, 0, (uintptr_t)b->buf, b->mr->rkey, 64,
+		   &wc);
+	check(!ret && wc.status == IBV_WC_SUCCESS,
+	      "completions arrive in the resized CQ (%s)",
+	      ibv_wc_status_str(wc.status));
+
+	ret = ibv_rereg_mr(b->mr, IBV_REREG_MR_CHANGE_ACCESS, NULL, NULL, 0,
+			   IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_READ |
+			   IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_MW_BIND);
+	check(ret == 0, "rereg_mr changes b's MR access (%d)", ret);
+}
+
 /* After the access error above, a's QP is in error: posts are flushed. */
 static void test_errored_qp(struct side *a, struct side *b)
 {
@@ -330,6 +351,7 @@ int main(int argc, char **argv)
 	      "connect RC QPs %s <-> %s", argv[1], argv[3]);
 
 	test_write_read(&a, &b);
+	test_resize_rereg(&a, &b);
 	test_windows(&a, &b);
 	test_errored_qp(&a, &b);
 	test_cq_overflow(&a, &b);
