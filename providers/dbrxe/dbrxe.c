@@ -32,6 +32,7 @@ static const struct verbs_context_ops dbrxe_ctx_ops = {
 	.bind_mw = dbrxe_bind_mw,
 	.create_ah = dbrxe_create_ah,
 	.create_cq = dbrxe_create_cq,
+	.create_cq_ex = dbrxe_create_cq_ex,
 	.create_qp = dbrxe_create_qp,
 	.create_srq = dbrxe_create_srq,
 	.dealloc_mw = dbrxe_dealloc_mw,

@@ -31,12 +31,18 @@ static inline struct dbrxe_context *to_dbrxe_ctx(struct ibv_context *ctx)
 
 /*
  * A completion queue.  @lock serialises pollers: the consumer index is
- * ours, and two threads must not hand out the same completion.
+ * ours, and two threads must not hand out the same completion.  With the
+ * extended API the lock is held from start_poll to end_poll, and @cur is
+ * the completion being read.
  */
 struct dbrxe_cq {
-	struct ibv_cq ibv_cq;
+	union {
+		struct ibv_cq ibv_cq;
+		struct ibv_cq_ex ibv_cq_ex;	/* starts like ibv_cq */
+	};
 	pthread_spinlock_t lock;
 	struct dbrxe_queue q;
+	const struct ib_uverbs_wc *cur;
 };
 
 /*
@@ -123,6 +129,8 @@ int dbrxe_destroy_cq(struct ibv_cq *cq);
 int dbrxe_poll_cq(struct ibv_cq *cq, int ne, struct ibv_wc *wc);
 int dbrxe_req_notify_cq(struct ibv_cq *cq, int solicited_only);
 int dbrxe_resize_cq(struct ibv_cq *cq, int cqe);
+struct ibv_cq_ex *dbrxe_create_cq_ex(struct ibv_context *context,
+				     struct ibv_cq_init_attr_ex *attr);
 
 /* qp.c */
 struct ibv_qp *dbrxe_create_qp(struct ibv_pd *pd,

@@ -283,6 +283,53 @@ static void test_resize_rereg(struct side *a, struct side *b)
 	check(ret == 0, "rereg_mr changes b's MR access (%d)", ret);
 }
 
+/* The extended CQ API: a QP on a CQ made by ibv_create_cq_ex(). */
+static void test_cq_ex(struct side *a, struct side *b)
+{
+	struct ibv_cq_init_attr_ex attr = {
+		.cqe = 64,
+		.wc_flags = IBV_WC_EX_WITH_BYTE_LEN | IBV_WC_EX_WITH_QP_NUM,
+	};
+	struct ibv_poll_cq_attr pattr = {};
+	struct ibv_cq_ex *cq = ibv_create_cq_ex(a->ctx, &attr);
+	struct ibv_qp *qa, *qb;
+	struct ibv_sge sge = { (uintptr_t)a->buf, 512, a->mr->lkey };
+	struct ibv_send_wr wr = {
+		.wr_id = 77, .sg_list = &sge, .num_sge = 1,
+		.opcode = IBV_WR_RDMA_READ, .send_flags = IBV_SEND_SIGNALED,
+		.wr.rdma = { (uintptr_t)b->buf, b->mr->rkey },
+	}, *bad;
+	int ret = ENOENT;
+	long spins;
+
+	check(cq != NULL, "ibv_create_cq_ex");
+	if (!cq)
+		return;
+	attr.wc_flags = IBV_WC_EX_WITH_COMPLETION_TIMESTAMP;
+	errno = 0;
+	check(!ibv_create_cq_ex(a->ctx, &attr) && errno == EOPNOTSUPP,
+	      "a CQ with timestamps is refused (%s)", strerrorname_np(errno));
+	qa = make_qp(a, ibv_cq_ex_to_cq(cq));
+	qb = make_qp(b, b->cq);
+	check(qa && qb && !connect_qp(qa, a, b, qb->qp_num) &&
+	      !connect_qp(qb, b, a, qa->qp_num), "a QP pair on it");
+	ibv_post_send(qa, &wr, &bad);
+	for (spins = 0; spins < 200000000L && ret == ENOENT; spins++)
+		ret = ibv_start_poll(cq, &pattr);
+	check(!ret && cq->wr_id == 77 && cq->status == IBV_WC_SUCCESS &&
+	      ibv_wc_read_opcode(cq) == IBV_WC_RDMA_READ &&
+	      ibv_wc_read_byte_len(cq) == 512 &&
+	      ibv_wc_read_qp_num(cq) == qa->qp_num,
+	      "start_poll reads the completion of an RDMA READ");
+	if (!ret) {
+		check(ibv_next_poll(cq) == ENOENT, "next_poll: no more");
+		ibv_end_poll(cq);
+	}
+	ibv_destroy_qp(qa);
+	ibv_destroy_qp(qb);
+	check(!ibv_destroy_cq(ibv_cq_ex_to_cq(cq)), "destroy the extended CQ");
+}
+
 /* After the access error above, a's QP is in error: posts are flushed. */
 static void test_errored_qp(struct side *a, struct side *b)
 {
@@ -352,6 +399,7 @@ int main(int argc, char **argv)
 
 	test_write_read(&a, &b);
 	test_resize_rereg(&a, &b);
+	test_cq_ex(&a, &b);
 	test_windows(&a, &b);
 	test_errored_qp(&a, &b);
 	test_cq_overflow(&a, &b);
