@@ -34,6 +34,7 @@ static const struct verbs_context_ops dbrxe_ctx_ops = {
 	.create_cq = dbrxe_create_cq,
 	.create_cq_ex = dbrxe_create_cq_ex,
 	.create_qp = dbrxe_create_qp,
+	.create_qp_ex = dbrxe_create_qp_ex,
 	.create_srq = dbrxe_create_srq,
 	.dealloc_mw = dbrxe_dealloc_mw,
 	.dealloc_pd = dbrxe_dealloc_pd,

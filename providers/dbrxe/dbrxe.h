@@ -46,12 +46,14 @@ struct dbrxe_cq {
 };
 
 /*
- * A queue pair.  @sq_lock covers the send ring's producer index and @ssn;
- * @rq_lock the receive ring's producer index.  The caps are fixed at
- * creation.
+ * A queue pair.  @sq_lock covers the send ring's producer index and @ssn,
+ * and with the ibv_wr_* API it is held from wr_start to wr_complete or
+ * wr_abort, while @wr_prod runs ahead of the published index, @wr_cur is
+ * the request being built and @wr_err the first error.  @rq_lock covers
+ * the receive ring's producer index.  The caps are fixed at creation.
  */
 struct dbrxe_qp {
-	struct ibv_qp ibv_qp;
+	struct verbs_qp vqp;		/* ibv_qp, or ibv_qp_ex */
 	pthread_spinlock_t sq_lock;
 	pthread_spinlock_t rq_lock;
 	struct dbrxe_queue sq;
@@ -60,6 +62,9 @@ struct dbrxe_qp {
 	uint32_t max_send_sge;
 	uint32_t max_recv_sge;
 	uint32_t max_inline;
+	uint32_t wr_prod;
+	struct rxe_send_wqe *wr_cur;
+	int wr_err;
 };
 
 /* A shared receive queue; @lock covers the ring's producer index. */
@@ -87,7 +92,12 @@ static inline struct dbrxe_cq *to_dbrxe_cq(struct ibv_cq *cq)
 
 static inline struct dbrxe_qp *to_dbrxe_qp(struct ibv_qp *qp)
 {
-	return DBRXE_CONTAINER(qp, struct dbrxe_qp, ibv_qp);
+	return DBRXE_CONTAINER(qp, struct dbrxe_qp, vqp.qp);
+}
+
+static inline struct dbrxe_qp *to_dbrxe_qp_ex(struct ibv_qp_ex *qp)
+{
+	return DBRXE_CONTAINER(qp, struct dbrxe_qp, vqp.qp_ex);
 }
 
 static inline struct dbrxe_srq *to_dbrxe_srq(struct ibv_srq *srq)
@@ -144,6 +154,12 @@ int dbrxe_post_send(struct ibv_qp *qp, struct ibv_send_wr *wr,
 		    struct ibv_send_wr **bad_wr);
 int dbrxe_post_recv(struct ibv_qp *qp, struct ibv_recv_wr *wr,
 		    struct ibv_recv_wr **bad_wr);
+struct ibv_qp *dbrxe_create_qp_ex(struct ibv_context *context,
+				  struct ibv_qp_init_attr_ex *attr);
+int dbrxe_ring_send_doorbell(struct dbrxe_qp *qp);
+
+/* wr.c */
+int dbrxe_qp_ex_init(struct dbrxe_qp *qp, uint64_t send_ops_flags);
 
 /* verbs.c */
 int dbrxe_query_device_ex(struct ibv_context *context,

@@ -71,6 +71,23 @@ enum ibv_mr_type {
 	IBV_MR_TYPE_DMABUF_MR,
 };
 
+struct verbs_xrcd;
+
+/* ibv_qp_to_qp_ex() reads comp_mask right after the union. */
+enum {
+	VERBS_QP_XRCD = 1 << 0,
+	VERBS_QP_EX = 1 << 1,
+};
+
+struct verbs_qp {
+	union {
+		struct ibv_qp qp;
+		struct ibv_qp_ex qp_ex;
+	};
+	uint32_t comp_mask;
+	struct verbs_xrcd *xrcd;
+};
+
 struct verbs_mr {
 	struct ibv_mr ibv_mr;
 	enum ibv_mr_type mr_type;
@@ -110,7 +127,8 @@ struct verbs_context_ops {
 	verbs_unused_op create_flow_action_esp;
 	struct ibv_qp *(*create_qp)(struct ibv_pd *pd,
 				    struct ibv_qp_init_attr *attr);
-	verbs_unused_op create_qp_ex;
+	struct ibv_qp *(*create_qp_ex)(struct ibv_context *context,
+				       struct ibv_qp_init_attr_ex *attr);
 	verbs_unused_op create_rwq_ind_table;
 	struct ibv_srq *(*create_srq)(struct ibv_pd *pd,
 				      struct ibv_srq_init_attr *attr);

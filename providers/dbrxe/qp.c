@@ -35,7 +35,7 @@ struct ibv_qp *dbrxe_create_qp(struct ibv_pd *pd,
 	qp = calloc(1, sizeof(*qp));
 	if (!qp)
 		return NULL;
-	ret = ibv_cmd_create_qp(pd, &qp->ibv_qp, attr, &cmd, sizeof(cmd),
+	ret = ibv_cmd_create_qp(pd, &qp->vqp.qp, attr, &cmd, sizeof(cmd),
 				&resp.ibv_resp, sizeof(resp));
 	if (ret)
 		goto err_free;
@@ -55,16 +55,57 @@ struct ibv_qp *dbrxe_create_qp(struct ibv_pd *pd,
 	qp->max_inline = attr->cap.max_inline_data;
 	pthread_spin_init(&qp->sq_lock, PTHREAD_PROCESS_PRIVATE);
 	pthread_spin_init(&qp->rq_lock, PTHREAD_PROCESS_PRIVATE);
-	return &qp->ibv_qp;
+	return &qp->vqp.qp;
 
 err_unmap:
 	dbrxe_queue_unmap(&qp->rq);
 err_destroy:
-	ibv_cmd_destroy_qp(&qp->ibv_qp);
+	ibv_cmd_destroy_qp(&qp->vqp.qp);
 err_free:
 	free(qp);
 	errno = ret;
 	return NULL;
+}
+
+/*
+ * The extended creation: the same kernel QP, plus the ibv_wr_* API when
+ * send ops are asked for.  XRC, RSS and creation flags are not served.
+ */
+struct ibv_qp *dbrxe_create_qp_ex(struct ibv_context *context,
+				  struct ibv_qp_init_attr_ex *attr)
+{
+	const uint32_t served = IBV_QP_INIT_ATTR_PD |
+				IBV_QP_INIT_ATTR_SEND_OPS_FLAGS;
+	struct ibv_qp_init_attr base;
+	struct ibv_qp *ibqp;
+	int ret;
+
+	if ((attr->comp_mask & ~served) || !(attr->comp_mask &
+					     IBV_QP_INIT_ATTR_PD)) {
+		errno = EOPNOTSUPP;
+		return NULL;
+	}
+	memset(&base, 0, sizeof(base));
+	base.qp_context = attr->qp_context;
+	base.send_cq = attr->send_cq;
+	base.recv_cq = attr->recv_cq;
+	base.srq = attr->srq;
+	base.cap = attr->cap;
+	base.qp_type = attr->qp_type;
+	base.sq_sig_all = attr->sq_sig_all;
+	ibqp = dbrxe_create_qp(attr->pd, &base);
+	if (!ibqp)
+		return NULL;
+	attr->cap = base.cap;
+	if (attr->comp_mask & IBV_QP_INIT_ATTR_SEND_OPS_FLAGS) {
+		ret = dbrxe_qp_ex_init(to_dbrxe_qp(ibqp), attr->send_ops_flags);
+		if (ret) {
+			dbrxe_destroy_qp(ibqp);
+			errno = ret;
+			return NULL;
+		}
+	}
+	return ibqp;
 }
 
 int dbrxe_modify_qp(struct ibv_qp *qp, struct ibv_qp_attr *attr,
@@ -119,7 +160,7 @@ static int dbrxe_fill_send_wqe(struct dbrxe_qp *qp, struct rxe_send_wqe *wqe,
 	int64_t length;
 	int i;
 
-	bool ud = qp->ibv_qp.qp_type == IBV_QPT_UD;
+	bool ud = qp->vqp.qp.qp_type == IBV_QPT_UD;
 
 	switch (wr->opcode) {
 	case IBV_WR_SEND:
@@ -215,7 +256,7 @@ static int dbrxe_fill_send_wqe(struct dbrxe_qp *qp, struct rxe_send_wqe *wqe,
 }
 
 /* Tell the kernel that the send ring has new work: POST_SEND, no WRs. */
-static int dbrxe_ring_send_doorbell(struct dbrxe_qp *qp)
+int dbrxe_ring_send_doorbell(struct dbrxe_qp *qp)
 {
 	struct ib_uverbs_post_send_resp resp;
 	struct {
@@ -229,12 +270,12 @@ static int dbrxe_ring_send_doorbell(struct dbrxe_qp *qp)
 		},
 		.cmd = {
 			.response = (uintptr_t)&resp,
-			.qp_handle = qp->ibv_qp.handle,
+			.qp_handle = qp->vqp.qp.handle,
 			.wqe_size = sizeof(struct ib_uverbs_send_wr),
 		},
 	};
 
-	if (write(qp->ibv_qp.context->cmd_fd, &req, sizeof(req)) !=
+	if (write(qp->vqp.qp.context->cmd_fd, &req, sizeof(req)) !=
 	    sizeof(req))
 		return errno;
 	return 0;

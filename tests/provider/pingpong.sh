@@ -7,10 +7,7 @@
 . tests/vm/lib/all.sh
 
 rxe_two_peers
-rm -f /etc/libibverbs.d/rxe.driver
-ibv_devinfo -d rxea >/dev/null 2>&1 &&
-	fail "rxea opened without our provider: librxe is still reachable"
-export RDMAV_DRIVERS=$DOORBELL_BUILD/providers/dbrxe/libdbrxe
+rxe_use_dbrxe_only
 
 # pair NAME SERVER-ARGS -- CLIENT-ARGS: run a server on rxeb and a client
 # on rxea; both must exit 0.  The client's output is shown and kept.

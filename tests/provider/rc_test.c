@@ -330,6 +330,84 @@ static void test_cq_ex(struct side *a, struct side *b)
 	check(!ibv_destroy_cq(ibv_cq_ex_to_cq(cq)), "destroy the extended CQ");
 }
 
+/* The ibv_wr_* API on a QP made by ibv_create_qp_ex(). */
+static void test_qp_ex(struct side *a, struct side *b)
+{
+	struct ibv_qp_init_attr_ex attr = {
+		.send_cq = a->cq,
+		.recv_cq = a->cq,
+		.cap = { .max_send_wr = 16, .max_recv_wr = 16,
+			 .max_send_sge = 1, .max_recv_sge = 1,
+			 .max_inline_data = 64 },
+		.qp_type = IBV_QPT_RC,
+		.comp_mask = IBV_QP_INIT_ATTR_PD |
+			     IBV_QP_INIT_ATTR_SEND_OPS_FLAGS,
+		.pd = a->pd,
+		.send_ops_flags = IBV_QP_EX_WITH_RDMA_WRITE |
+				  IBV_QP_EX_WITH_RDMA_READ,
+	};
+	struct ibv_qp_init_attr got;
+	struct ibv_qp_attr qattr;
+	struct ibv_sge many[64];
+	struct ibv_qp *qa, *qb;
+	struct ibv_qp_ex *qx;
+	struct ibv_wc wc[2];
+	int ret, n = 0;
+	long spins;
+
+	attr.send_ops_flags |= IBV_QP_EX_WITH_TSO;
+	errno = 0;
+	qa = ibv_create_qp_ex(a->ctx, &attr);
+	ret = errno;
+	check(!qa && ret == EOPNOTSUPP, "TSO send ops are refused (%s)",
+	      strerrorname_np(ret));
+	attr.send_ops_flags &= ~IBV_QP_EX_WITH_TSO;
+	qa = ibv_create_qp_ex(a->ctx, &attr);
+	qb = make_qp(b, b->cq);
+	qx = qa ? ibv_qp_to_qp_ex(qa) : NULL;
+	check(qx && qb && !connect_qp(qa, a, b, qb->qp_num) &&
+	      !connect_qp(qb, b, a, qa->qp_num),
+	      "ibv_create_qp_ex with send ops, and its ibv_qp_ex");
+	if (!qx)
+		return;
+
+	memcpy(a->buf + 1024, "wr-api-sge", 10);
+	memset(b->buf + 2048, 0, 64);
+	ibv_wr_start(qx);
+	qx->wr_id = 41;
+	qx->wr_flags = IBV_SEND_SIGNALED;
+	ibv_wr_rdma_write(qx, b->mr->rkey, (uintptr_t)b->buf + 2048);
+	ibv_wr_set_sge(qx, a->mr->lkey, (uintptr_t)a->buf + 1024, 10);
+	qx->wr_id = 42;
+	ibv_wr_rdma_write(qx, b->mr->rkey, (uintptr_t)b->buf + 2048 + 16);
+	ibv_wr_set_inline_data(qx, "wr-api-inline", 13);
+	ret = ibv_wr_complete(qx);
+	for (spins = 0; spins < 200000000L && n < 2; spins++)
+		n += ibv_poll_cq(a->cq, 2 - n, wc + n);
+	check(!ret && n == 2 && wc[0].wr_id == 41 && wc[1].wr_id == 42 &&
+	      wc[0].status == IBV_WC_SUCCESS && wc[1].status == IBV_WC_SUCCESS,
+	      "two writes in one wr_start/wr_complete complete in order");
+	check(!memcmp(b->buf + 2048, "wr-api-sge", 10) &&
+	      !memcmp(b->buf + 2048 + 16, "wr-api-inline", 13),
+	      "the SGE write and the inline write both landed");
+
+	/* One more SGE than the QP was given. */
+	ibv_query_qp(qa, &qattr, IBV_QP_CAP, &got);
+	for (n = 0; n < 64; n++)
+		many[n] = (struct ibv_sge){ (uintptr_t)a->buf, 8, a->mr->lkey };
+	n = got.cap.max_send_sge + 1;
+	ibv_wr_start(qx);
+	ibv_wr_rdma_write(qx, b->mr->rkey, (uintptr_t)b->buf);
+	ibv_wr_set_sge_list(qx, n <= 64 ? n : 64, many);
+	ret = ibv_wr_complete(qx);
+	check(n <= 64 && ret == EINVAL && ibv_poll_cq(a->cq, 1, wc) == 0,
+	      "%d SGEs on a QP of %u: wr_complete fails with EINVAL, nothing "
+	      "posted", n, got.cap.max_send_sge);
+
+	ibv_destroy_qp(qa);
+	ibv_destroy_qp(qb);
+}
+
 /* After the access error above, a's QP is in error: posts are flushed. */
 static void test_errored_qp(struct side *a, struct side *b)
 {
@@ -400,6 +478,7 @@ int main(int argc, char **argv)
 	test_write_read(&a, &b);
 	test_resize_rereg(&a, &b);
 	test_cq_ex(&a, &b);
+	test_qp_ex(&a, &b);
 	test_windows(&a, &b);
 	test_errored_qp(&a, &b);
 	test_cq_overflow(&a, &b);

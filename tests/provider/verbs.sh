@@ -7,10 +7,7 @@
 . tests/vm/lib/all.sh
 
 rxe_two_peers
-rm -f /etc/libibverbs.d/rxe.driver
-ibv_devinfo -d rxea >/dev/null 2>&1 &&
-	fail "rxea opened without our provider: librxe is still reachable"
-export RDMAV_DRIVERS=$DOORBELL_BUILD/providers/dbrxe/libdbrxe
+rxe_use_dbrxe_only
 ibv_devinfo -v -d rxea >/tmp/devinfo.txt || fail "ibv_devinfo -v with dbrxe"
 grep -E "hca_id|state|max_mr_size" /tmp/devinfo.txt
 grep -q "PORT_ACTIVE" /tmp/devinfo.txt || fail "port not ACTIVE in ibv_devinfo"
