@@ -39,6 +39,9 @@ A=(-d rxea -g "$RXE_A_GID")
 B=(-d rxeb -g "$RXE_B_GID")
 pair rc_pingpong ibv_rc_pingpong "${B[@]}" -n 200 -- \
 	ibv_rc_pingpong "${A[@]}" -n 200 "$RXE_B_IP"
+# -e: sleep on a completion channel instead of polling.
+pair rc_pingpong_events ibv_rc_pingpong "${B[@]}" -n 200 -e -- \
+	ibv_rc_pingpong "${A[@]}" -n 200 -e "$RXE_B_IP"
 pair uc_pingpong ibv_uc_pingpong "${B[@]}" -n 200 -- \
 	ibv_uc_pingpong "${A[@]}" -n 200 "$RXE_B_IP"
 pair ud_pingpong ibv_ud_pingpong "${B[@]}" -n 200 -- \
