@@ -7,6 +7,7 @@
 #define DBRXE_H
 
 #include <pthread.h>
+#include <string.h>
 
 #include "dbrxe_abi.h"
 #include "queue.h"
@@ -108,6 +109,24 @@ static inline struct dbrxe_srq *to_dbrxe_srq(struct ibv_srq *srq)
 static inline struct dbrxe_ah *to_dbrxe_ah(struct ibv_ah *ah)
 {
 	return DBRXE_CONTAINER(ah, struct dbrxe_ah, ibv_ah);
+}
+
+/*
+ * Describe @num SGEs in a work request's DMA descriptor.  struct rxe_sge
+ * and struct ibv_sge have the same layout, so the list is copied as is.
+ */
+static inline void dbrxe_dma_set_sges(struct rxe_dma_info *dma,
+				      const struct ibv_sge *sg, uint32_t num)
+{
+	uint64_t length = 0;
+	uint32_t i;
+
+	for (i = 0; i < num; i++)
+		length += sg[i].length;
+	memcpy(dma->sge, sg, num * sizeof(*sg));
+	dma->num_sge = num;
+	dma->length = length;
+	dma->resid = length;
 }
 
 /* srq.c */

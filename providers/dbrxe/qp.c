@@ -243,14 +243,12 @@ static int dbrxe_fill_send_wqe(struct dbrxe_qp *qp, struct rxe_send_wqe *wqe,
 			       wr->sg_list[i].length);
 			p += wr->sg_list[i].length;
 		}
+		wqe->dma.length = length;
+		wqe->dma.resid = length;
+		wqe->dma.num_sge = wr->num_sge;
 	} else {
-		/* struct rxe_sge and struct ibv_sge have the same layout. */
-		memcpy(wqe->dma.sge, wr->sg_list,
-		       wr->num_sge * sizeof(struct ibv_sge));
+		dbrxe_dma_set_sges(&wqe->dma, wr->sg_list, wr->num_sge);
 	}
-	wqe->dma.length = length;
-	wqe->dma.resid = length;
-	wqe->dma.num_sge = wr->num_sge;
 	wqe->ssn = ++qp->ssn;
 	return 0;
 }

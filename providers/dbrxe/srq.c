@@ -101,8 +101,7 @@ int dbrxe_post_recv_ring(struct dbrxe_queue *q, pthread_spinlock_t *lock,
 			 struct ibv_recv_wr **bad_wr)
 {
 	struct rxe_recv_wqe *wqe;
-	uint64_t length;
-	int ret = 0, i;
+	int ret = 0;
 
 	pthread_spin_lock(lock);
 	for (; wr; wr = wr->next) {
@@ -114,18 +113,10 @@ int dbrxe_post_recv_ring(struct dbrxe_queue *q, pthread_spinlock_t *lock,
 			ret = ENOMEM;
 			break;
 		}
-		length = 0;
-		for (i = 0; i < wr->num_sge; i++)
-			length += wr->sg_list[i].length;
 		wqe = dbrxe_queue_producer_elem(q);
 		memset(wqe, 0, sizeof(*wqe));
 		wqe->wr_id = wr->wr_id;
-		/* struct rxe_sge and struct ibv_sge have the same layout. */
-		memcpy(wqe->dma.sge, wr->sg_list,
-		       wr->num_sge * sizeof(struct ibv_sge));
-		wqe->dma.length = length;
-		wqe->dma.resid = length;
-		wqe->dma.num_sge = wr->num_sge;
+		dbrxe_dma_set_sges(&wqe->dma, wr->sg_list, wr->num_sge);
 		dbrxe_queue_produce(q);
 	}
 	pthread_spin_unlock(lock);

@@ -185,23 +185,14 @@ static void dbrxe_wr_set_sge_list(struct ibv_qp_ex *ibqp, size_t num,
 				  const struct ibv_sge *sg)
 {
 	struct dbrxe_qp *qp = to_dbrxe_qp_ex(ibqp);
-	struct rxe_send_wqe *wqe = qp->wr_cur;
-	uint64_t length = 0;
-	size_t i;
 
-	if (!wqe)
+	if (!qp->wr_cur)
 		return;
 	if (num > qp->max_send_sge) {
 		qp->wr_err = EINVAL;
 		return;
 	}
-	for (i = 0; i < num; i++)
-		length += sg[i].length;
-	/* struct rxe_sge and struct ibv_sge have the same layout. */
-	memcpy(wqe->dma.sge, sg, num * sizeof(*sg));
-	wqe->dma.num_sge = num;
-	wqe->dma.length = length;
-	wqe->dma.resid = length;
+	dbrxe_dma_set_sges(&qp->wr_cur->dma, sg, num);
 }
 
 static void dbrxe_wr_set_sge(struct ibv_qp_ex *qp, uint32_t lkey,

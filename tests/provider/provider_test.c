@@ -20,25 +20,13 @@
 #include <infiniband/verbs.h>
 
 #include "check.h"
+#include "ibdev.h"
 #include "vfio_dmabuf.h"
 
 
 static const char *err(void *p)
 {
 	return p ? "success" : strerrorname_np(errno);
-}
-
-static struct ibv_context *open_named(const char *name)
-{
-	struct ibv_device **list = ibv_get_device_list(NULL);
-	struct ibv_context *ctx = NULL;
-	int i;
-
-	for (i = 0; list && list[i]; i++)
-		if (!strcmp(ibv_get_device_name(list[i]), name))
-			ctx = ibv_open_device(list[i]);
-	ibv_free_device_list(list);
-	return ctx;
 }
 
 static void test_dmabuf(struct ibv_pd *pd, const char *bdf)
@@ -84,7 +72,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s DEVICE [NVME_BDF]\n", argv[0]);
 		return 2;
 	}
-	ctx = open_named(argv[1]);
+	ctx = open_ibv_device(argv[1]);
 	check(ctx != NULL, "open %s", argv[1]);
 	if (!ctx)
 		return 1;

@@ -17,6 +17,7 @@
 #include <infiniband/verbs.h>
 
 #include "check.h"
+#include "ibdev.h"
 
 #define BUF_SIZE 65536
 
@@ -30,23 +31,6 @@ struct side {
 	union ibv_gid gid;
 	int gid_index;
 };
-
-static struct ibv_context *open_named(const char *name)
-{
-	struct ibv_device **list = ibv_get_device_list(NULL);
-	struct ibv_context *ctx = NULL;
-	int i;
-
-	for (i = 0; list && list[i]; i++)
-		if (!strcmp(ibv_get_device_name(list[i]), name))
-			ctx = ibv_open_device(list[i]);
-	ibv_free_device_list(list);
-	if (!ctx) {
-		fprintf(stderr, "cannot open %s\n", name);
-		exit(2);
-	}
-	return ctx;
-}
 
 static struct ibv_qp *make_qp(struct side *s, struct ibv_cq *cq)
 {
@@ -64,7 +48,11 @@ static struct ibv_qp *make_qp(struct side *s, struct ibv_cq *cq)
 
 static void setup(struct side *s, const char *dev, int gid_index)
 {
-	s->ctx = open_named(dev);
+	s->ctx = open_ibv_device(dev);
+	if (!s->ctx) {
+		fprintf(stderr, "cannot open %s\n", dev);
+		exit(2);
+	}
 	s->gid_index = gid_index;
 	if (ibv_query_gid(s->ctx, 1, gid_index, &s->gid))
 		exit(2);
