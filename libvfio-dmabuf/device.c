@@ -202,7 +202,6 @@ int vfio_dmabuf_open_iface(const struct vfio_pci_addr *addr,
 	if (!dev)
 		return -ENOMEM;
 	dev->addr = *addr;
-	dev->iface = iface;
 	dev->container_fd = -1;
 	dev->group_fd = -1;
 	dev->device_fd = -1;

@@ -18,14 +18,11 @@ struct hole {
 	uint64_t start, end;	/* page-aligned, [start, end) */
 };
 
+/* Read @len bytes of config space at @pos; @cfg_off is the region's. */
 static int config_read(struct vfio_dmabuf_dev *dev, uint64_t cfg_off,
 		       unsigned int pos, void *buf, size_t len)
 {
-	ssize_t n = pread(dev->device_fd, buf, len, cfg_off + pos);
-
-	if (n < 0)
-		return -errno;
-	return n == (ssize_t)len ? 0 : -EIO;
+	return vfio_dmabuf_dev_pread(dev, cfg_off + pos, buf, len);
 }
 
 /* The MSI-X table and PBA as page-aligned holes in BAR @bar. */
@@ -51,7 +48,9 @@ static int msix_holes(struct vfio_dmabuf_dev *dev, unsigned int bar,
 	ret = config_read(dev, cfg.offset, PCI_CAPABILITY_LIST, &pos, 1);
 	while (!ret && pos && guard--) {
 		ret = config_read(dev, cfg.offset, pos, hdr, 2);
-		if (ret || hdr[0] != PCI_CAP_ID_MSIX) {
+		if (ret)
+			return ret;
+		if (hdr[0] != PCI_CAP_ID_MSIX) {
 			pos = hdr[1];
 			continue;
 		}

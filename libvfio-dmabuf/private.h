@@ -11,11 +11,17 @@
  */
 struct vfio_dmabuf_dev {
 	struct vfio_pci_addr addr;
-	enum vfio_dmabuf_iface iface;	/* GROUP or CDEV, never AUTO */
 	/* GROUP: /dev/vfio/vfio with type1 set; CDEV: /dev/iommu */
 	int container_fd;
 	int group_fd;		/* GROUP: /dev/vfio/N in the container */
 	int device_fd;		/* the vfio device */
 };
+
+/*
+ * Read exactly @len bytes at @offset of the device file (a region's
+ * offset plus the place within it); a short read is -EIO.
+ */
+int vfio_dmabuf_dev_pread(struct vfio_dmabuf_dev *dev, uint64_t offset,
+			  void *buf, size_t len);
 
 #endif

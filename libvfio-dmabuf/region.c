@@ -34,7 +34,6 @@ int vfio_dmabuf_bar_read(struct vfio_dmabuf_dev *dev, unsigned int bar,
 			 uint64_t offset, void *buf, size_t len)
 {
 	struct vfio_dmabuf_bar info;
-	ssize_t done;
 	int ret;
 
 	ret = vfio_dmabuf_bar_info(dev, bar, &info);
@@ -48,7 +47,14 @@ int vfio_dmabuf_bar_read(struct vfio_dmabuf_dev *dev, unsigned int bar,
 	 * vfio-pci splits a pread into naturally aligned accesses of at
 	 * most 8 bytes, so one aligned 4- or 8-byte read is one MMIO load.
 	 */
-	done = pread(dev->device_fd, buf, len, info.offset + offset);
+	return vfio_dmabuf_dev_pread(dev, info.offset + offset, buf, len);
+}
+
+int vfio_dmabuf_dev_pread(struct vfio_dmabuf_dev *dev, uint64_t offset,
+			  void *buf, size_t len)
+{
+	ssize_t done = pread(dev->device_fd, buf, len, offset);
+
 	if (done < 0)
 		return -errno;
 	return done == (ssize_t)len ? 0 : -EIO;

@@ -129,6 +129,52 @@ static inline void dbrxe_dma_set_sges(struct rxe_dma_info *dma,
 	dma->resid = length;
 }
 
+/*
+ * The remote side of a work request.  The legacy ibv_post_send() path and
+ * the ibv_wr_* API both describe requests with these.
+ */
+static inline void dbrxe_wqe_set_rdma(struct rxe_send_wqe *wqe, uint32_t rkey,
+				      uint64_t remote_addr)
+{
+	wqe->wr.wr.rdma.remote_addr = remote_addr;
+	wqe->wr.wr.rdma.rkey = rkey;
+	wqe->iova = remote_addr;
+}
+
+static inline void dbrxe_wqe_set_atomic(struct rxe_send_wqe *wqe,
+					uint32_t rkey, uint64_t remote_addr,
+					uint64_t compare_add, uint64_t swap)
+{
+	wqe->wr.wr.atomic.remote_addr = remote_addr;
+	wqe->wr.wr.atomic.compare_add = compare_add;
+	wqe->wr.wr.atomic.swap = swap;
+	wqe->wr.wr.atomic.rkey = rkey;
+	wqe->iova = remote_addr;
+}
+
+/* A bind is a local operation: the kernel needs only the window's fields. */
+static inline void dbrxe_wqe_set_bind_mw(struct rxe_send_wqe *wqe,
+					 const struct ibv_mw *mw, uint32_t rkey,
+					 const struct ibv_mw_bind_info *info)
+{
+	wqe->wr.wr.mw.addr = info->addr;
+	wqe->wr.wr.mw.length = info->length;
+	wqe->wr.wr.mw.mr_lkey = info->mr ? info->mr->lkey : 0;
+	wqe->wr.wr.mw.mw_rkey = mw->rkey;
+	wqe->wr.wr.mw.rkey = rkey;
+	wqe->wr.wr.mw.access = info->mw_access_flags;
+}
+
+/* UD sends name the address handle by the kernel's number. */
+static inline void dbrxe_wqe_set_ud(struct rxe_send_wqe *wqe,
+				    const struct dbrxe_ah *ah,
+				    uint32_t remote_qpn, uint32_t remote_qkey)
+{
+	wqe->wr.wr.ud.remote_qpn = remote_qpn;
+	wqe->wr.wr.ud.remote_qkey = remote_qkey;
+	wqe->wr.wr.ud.ah_num = ah->ah_num;
+}
+
 /* srq.c */
 struct ibv_srq *dbrxe_create_srq(struct ibv_pd *pd,
 				 struct ibv_srq_init_attr *attr);

@@ -157,10 +157,9 @@ static int64_t dbrxe_sge_length(const struct ibv_sge *sg, int num,
 static int dbrxe_fill_send_wqe(struct dbrxe_qp *qp, struct rxe_send_wqe *wqe,
 			       const struct ibv_send_wr *wr)
 {
+	bool ud = qp->vqp.qp.qp_type == IBV_QPT_UD;
 	int64_t length;
 	int i;
-
-	bool ud = qp->vqp.qp.qp_type == IBV_QPT_UD;
 
 	switch (wr->opcode) {
 	case IBV_WR_SEND:
@@ -193,41 +192,28 @@ static int dbrxe_fill_send_wqe(struct dbrxe_qp *qp, struct rxe_send_wqe *wqe,
 	else
 		wqe->wr.ex.imm_data = wr->imm_data;
 
-	if (ud) {
-		wqe->wr.wr.ud.remote_qpn = wr->wr.ud.remote_qpn;
-		wqe->wr.wr.ud.remote_qkey = wr->wr.ud.remote_qkey;
-		wqe->wr.wr.ud.ah_num = to_dbrxe_ah(wr->wr.ud.ah)->ah_num;
-	}
+	if (ud)
+		dbrxe_wqe_set_ud(wqe, to_dbrxe_ah(wr->wr.ud.ah),
+				 wr->wr.ud.remote_qpn, wr->wr.ud.remote_qkey);
 
 	switch (wr->opcode) {
-	case IBV_WR_BIND_MW: {
-		const struct ibv_mw_bind_info *b = &wr->bind_mw.bind_info;
-
-		/* A local operation: the kernel needs only the window's fields. */
-		wqe->wr.wr.mw.addr = b->addr;
-		wqe->wr.wr.mw.length = b->length;
-		wqe->wr.wr.mw.mr_lkey = b->mr ? b->mr->lkey : 0;
-		wqe->wr.wr.mw.mw_rkey = wr->bind_mw.mw->rkey;
-		wqe->wr.wr.mw.rkey = wr->bind_mw.rkey;
-		wqe->wr.wr.mw.access = b->mw_access_flags;
+	case IBV_WR_BIND_MW:
+		dbrxe_wqe_set_bind_mw(wqe, wr->bind_mw.mw, wr->bind_mw.rkey,
+				      &wr->bind_mw.bind_info);
 		return 0;
-	}
 	case IBV_WR_LOCAL_INV:
 		return 0;
 	case IBV_WR_RDMA_WRITE:
 	case IBV_WR_RDMA_WRITE_WITH_IMM:
 	case IBV_WR_RDMA_READ:
-		wqe->wr.wr.rdma.remote_addr = wr->wr.rdma.remote_addr;
-		wqe->wr.wr.rdma.rkey = wr->wr.rdma.rkey;
-		wqe->iova = wr->wr.rdma.remote_addr;
+		dbrxe_wqe_set_rdma(wqe, wr->wr.rdma.rkey, wr->wr.rdma.remote_addr);
 		break;
 	case IBV_WR_ATOMIC_CMP_AND_SWP:
 	case IBV_WR_ATOMIC_FETCH_AND_ADD:
-		wqe->wr.wr.atomic.remote_addr = wr->wr.atomic.remote_addr;
-		wqe->wr.wr.atomic.compare_add = wr->wr.atomic.compare_add;
-		wqe->wr.wr.atomic.swap = wr->wr.atomic.swap;
-		wqe->wr.wr.atomic.rkey = wr->wr.atomic.rkey;
-		wqe->iova = wr->wr.atomic.remote_addr;
+		dbrxe_wqe_set_atomic(wqe, wr->wr.atomic.rkey,
+				     wr->wr.atomic.remote_addr,
+				     wr->wr.atomic.compare_add,
+				     wr->wr.atomic.swap);
 		break;
 	default:
 		break;

@@ -65,10 +65,8 @@ static void dbrxe_wr_rdma(struct ibv_qp_ex *ibqp, uint32_t opcode,
 
 	if (!wqe)
 		return;
-	wqe->wr.wr.rdma.remote_addr = remote_addr;
-	wqe->wr.wr.rdma.rkey = rkey;
+	dbrxe_wqe_set_rdma(wqe, rkey, remote_addr);
 	wqe->wr.ex.imm_data = imm;
-	wqe->iova = remote_addr;
 }
 
 static void dbrxe_wr_rdma_write(struct ibv_qp_ex *qp, uint32_t rkey,
@@ -96,13 +94,8 @@ static void dbrxe_wr_atomic(struct ibv_qp_ex *ibqp, uint32_t opcode,
 	struct rxe_send_wqe *wqe = dbrxe_wr_new_data(to_dbrxe_qp_ex(ibqp),
 						     opcode);
 
-	if (!wqe)
-		return;
-	wqe->wr.wr.atomic.remote_addr = remote_addr;
-	wqe->wr.wr.atomic.compare_add = compare_add;
-	wqe->wr.wr.atomic.swap = swap;
-	wqe->wr.wr.atomic.rkey = rkey;
-	wqe->iova = remote_addr;
+	if (wqe)
+		dbrxe_wqe_set_atomic(wqe, rkey, remote_addr, compare_add, swap);
 }
 
 static void dbrxe_wr_atomic_cmp_swp(struct ibv_qp_ex *qp, uint32_t rkey,
@@ -159,14 +152,8 @@ static void dbrxe_wr_bind_mw(struct ibv_qp_ex *qp, struct ibv_mw *mw,
 	struct rxe_send_wqe *wqe = dbrxe_wr_new(to_dbrxe_qp_ex(qp),
 						IBV_WR_BIND_MW);
 
-	if (!wqe)
-		return;
-	wqe->wr.wr.mw.addr = info->addr;
-	wqe->wr.wr.mw.length = info->length;
-	wqe->wr.wr.mw.mr_lkey = info->mr ? info->mr->lkey : 0;
-	wqe->wr.wr.mw.mw_rkey = mw->rkey;
-	wqe->wr.wr.mw.rkey = rkey;
-	wqe->wr.wr.mw.access = info->mw_access_flags;
+	if (wqe)
+		dbrxe_wqe_set_bind_mw(wqe, mw, rkey, info);
 }
 
 static void dbrxe_wr_set_ud_addr(struct ibv_qp_ex *ibqp, struct ibv_ah *ah,
@@ -174,11 +161,9 @@ static void dbrxe_wr_set_ud_addr(struct ibv_qp_ex *ibqp, struct ibv_ah *ah,
 {
 	struct dbrxe_qp *qp = to_dbrxe_qp_ex(ibqp);
 
-	if (!qp->wr_cur)
-		return;
-	qp->wr_cur->wr.wr.ud.remote_qpn = remote_qpn;
-	qp->wr_cur->wr.wr.ud.remote_qkey = remote_qkey;
-	qp->wr_cur->wr.wr.ud.ah_num = to_dbrxe_ah(ah)->ah_num;
+	if (qp->wr_cur)
+		dbrxe_wqe_set_ud(qp->wr_cur, to_dbrxe_ah(ah), remote_qpn,
+				 remote_qkey);
 }
 
 static void dbrxe_wr_set_sge_list(struct ibv_qp_ex *ibqp, size_t num,
