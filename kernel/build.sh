@@ -91,11 +91,32 @@ checkout_series() {
 	fi
 }
 
-# Configure the object directory unless the fragments are unchanged.
+# fragments_missing OBJ: print each fragment setting that OBJ's .config
+# lacks.  Kconfig drops a symbol silently when its dependencies are
+# missing, and syncconfig drops one that a checked-out commit does not
+# know yet, so this is checked on every build, not only after configuring.
+fragments_missing() {
+	local obj=$1 line sym val
+	while IFS= read -r line; do
+		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+		sym=${line%%=*}
+		val=${line#*=}
+		if [ "$val" = n ]; then
+			grep -q "^$sym=" "$obj/.config" && echo "$sym should be off"
+		elif ! grep -qx "$sym=$val" "$obj/.config"; then
+			echo "$sym=$val did not stick"
+		fi
+	done < <(cat "${fragments[@]}")
+}
+
+# Configure the object directory unless its .config already holds the
+# fragments as they are now.
 configure() {
-	local obj=$1 stamp
+	local obj=$1 stamp missing
 	stamp=$(cat "${fragments[@]}" | sha256sum | cut -d' ' -f1)
-	if [ -f "$obj/.config" ] && [ "$(cat "$obj/.fragments" 2>/dev/null)" = "$stamp" ]; then
+	if [ -f "$obj/.config" ] &&
+	   [ "$(cat "$obj/.fragments" 2>/dev/null)" = "$stamp" ] &&
+	   [ -z "$(fragments_missing "$obj")" ]; then
 		return
 	fi
 	say "configuring: tinyconfig + ${fragments[*]##*/}"
@@ -103,23 +124,11 @@ configure() {
 	KCONFIG_CONFIG="$obj/.config" "$TREE/scripts/kconfig/merge_config.sh" \
 		-m -O "$obj" "$obj/.config" "${fragments[@]}" >"$obj/merge.log" 2>&1
 	make -C "$TREE" O="$obj" -s olddefconfig >/dev/null
-	# A symbol whose dependencies are missing is silently dropped by
-	# Kconfig; catch that here rather than in a confusing test failure.
-	local line sym val bad=0
-	while IFS= read -r line; do
-		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
-		sym=${line%%=*}
-		val=${line#*=}
-		if [ "$val" = n ]; then
-			grep -q "^$sym=" "$obj/.config" && { say "$sym should be off"; bad=1; }
-		elif ! grep -qx "$sym=$val" "$obj/.config"; then
-			say "$sym=$val did not stick"
-			bad=1
-		fi
-	done < <(cat "${fragments[@]}")
+	missing=$(fragments_missing "$obj")
 	# A --tree build may be a commit in the middle of the series, before
 	# the patch that adds a symbol; only the series build must be exact.
-	if [ "$bad" -ne 0 ]; then
+	if [ -n "$missing" ]; then
+		echo "$missing" | while IFS= read -r line; do say "$line"; done
 		[ "$mode" = tree ] || die "config fragments do not apply cleanly"
 		say "warning: config fragments do not apply cleanly"
 	fi
