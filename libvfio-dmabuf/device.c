@@ -174,6 +174,7 @@ static int open_through_cdev(struct vfio_dmabuf_dev *dev, const char *bdf)
 		return -errno;
 	if (ioctl(dev->container_fd, IOMMU_IOAS_ALLOC, &ioas))
 		return -errno;
+	dev->ioas_id = ioas.out_ioas_id;
 	attach.pt_id = ioas.out_ioas_id;
 	if (ioctl(dev->device_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
 		return -errno;

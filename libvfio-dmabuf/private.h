@@ -15,6 +15,7 @@ struct vfio_dmabuf_dev {
 	int container_fd;
 	int group_fd;		/* GROUP: /dev/vfio/N in the container */
 	int device_fd;		/* the vfio device */
+	uint32_t ioas_id;	/* CDEV: the IOAS the device is attached to */
 };
 
 /*
@@ -23,5 +24,7 @@ struct vfio_dmabuf_dev {
  */
 int vfio_dmabuf_dev_pread(struct vfio_dmabuf_dev *dev, uint64_t offset,
 			  void *buf, size_t len);
+int vfio_dmabuf_dev_pwrite(struct vfio_dmabuf_dev *dev, uint64_t offset,
+			   const void *buf, size_t len);
 
 #endif

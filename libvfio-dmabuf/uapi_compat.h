@@ -53,4 +53,28 @@ struct iommu_ioas_alloc {
 #define IOMMU_IOAS_ALLOC _IO(';', 0x81)
 #endif
 
+#ifndef IOMMU_IOAS_MAP
+struct iommu_ioas_map {
+	__u32 size;
+	__u32 flags;
+	__u32 ioas_id;
+	__u32 __reserved;
+	__aligned_u64 user_va;
+	__aligned_u64 length;
+	__aligned_u64 iova;
+};
+#define IOMMU_IOAS_MAP_FIXED_IOVA (1 << 0)
+#define IOMMU_IOAS_MAP_WRITEABLE (1 << 1)
+#define IOMMU_IOAS_MAP_READABLE (1 << 2)
+#define IOMMU_IOAS_MAP _IO(';', 0x85)
+
+struct iommu_ioas_unmap {
+	__u32 size;
+	__u32 ioas_id;
+	__aligned_u64 iova;
+	__aligned_u64 length;
+};
+#define IOMMU_IOAS_UNMAP _IO(';', 0x86)
+#endif
+
 #endif

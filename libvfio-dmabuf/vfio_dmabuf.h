@@ -123,6 +123,32 @@ int vfio_dmabuf_bar_exportable(struct vfio_dmabuf_dev *dev, unsigned int bar,
 /* 0 if the kernel can export this device's BARs, else a negative errno. */
 int vfio_dmabuf_export_supported(struct vfio_dmabuf_dev *dev);
 
+/*
+ * Write @len bytes at @offset of BAR @bar; as for reads, an aligned 4- or
+ * 8-byte write is one MMIO store.  -EINVAL outside the BAR.
+ */
+int vfio_dmabuf_bar_write(struct vfio_dmabuf_dev *dev, unsigned int bar,
+			  uint64_t offset, const void *buf, size_t len);
+
+/*
+ * Read or write PCI config space, as vfio-pci virtualises it (a write to
+ * the Command register's memory bit revokes the device's dma-bufs).
+ */
+int vfio_dmabuf_config_read(struct vfio_dmabuf_dev *dev, uint64_t offset,
+			    void *buf, size_t len);
+int vfio_dmabuf_config_write(struct vfio_dmabuf_dev *dev, uint64_t offset,
+			     const void *buf, size_t len);
+
+/*
+ * Map @size bytes of this process's memory at @vaddr for the device's DMA
+ * at @iova (page-aligned), readable and writable by the device; unmap it
+ * again.  The mapping lives in the device's container or IOAS.
+ */
+int vfio_dmabuf_dma_map(struct vfio_dmabuf_dev *dev, void *vaddr,
+			uint64_t iova, uint64_t size);
+int vfio_dmabuf_dma_unmap(struct vfio_dmabuf_dev *dev, uint64_t iova,
+			  uint64_t size);
+
 /* The doorbells of an NVMe controller, all in BAR0. */
 struct vfio_dmabuf_nvme_doorbells {
 	uint64_t offset;	/* of the admin SQ tail doorbell: 0x1000 */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dbrxe.h"
 
@@ -79,16 +80,34 @@ struct ibv_mr *dbrxe_reg_mr(struct ibv_pd *pd, void *addr, size_t length,
 }
 
 /*
- * The kernel checks the dma-buf (and, for rxe, maps it for the CPU);
- * its errno reaches the caller unchanged.  iova must share the page
- * offset of offset, as ibv_reg_mr(3) documents; the kernel enforces it.
+ * What ibv_reg_mr(3) allows for a dma-buf MR, plus MW_BIND: a window is
+ * how one peer gets one doorbell out of a BAR page.  REMOTE_ATOMIC passes
+ * here and the kernel refuses it (EOPNOTSUPP) for device memory.
+ */
+#define DBRXE_DMABUF_ACCESS                                                   \
+	(IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE |                   \
+	 IBV_ACCESS_REMOTE_READ | IBV_ACCESS_REMOTE_ATOMIC |                  \
+	 IBV_ACCESS_RELAXED_ORDERING | IBV_ACCESS_MW_BIND)
+
+/*
+ * The kernel imports the dma-buf and, for rxe, maps it for MMIO-safe CPU
+ * copies; its errno reaches the caller unchanged.  The checks here answer
+ * the plain mistakes without a system call: iova must share the page
+ * offset of offset, as ibv_reg_mr(3) documents.
  */
 struct ibv_mr *dbrxe_reg_dmabuf_mr(struct ibv_pd *pd, uint64_t offset,
 				   size_t length, uint64_t iova, int fd,
 				   int access)
 {
+	uint64_t page_mask = (uint64_t)sysconf(_SC_PAGESIZE) - 1;
 	struct verbs_mr *vmr;
 	int ret;
+
+	if ((access & ~DBRXE_DMABUF_ACCESS) || !length ||
+	    ((offset ^ iova) & page_mask)) {
+		errno = EINVAL;
+		return NULL;
+	}
 
 	vmr = calloc(1, sizeof(*vmr));
 	if (!vmr)

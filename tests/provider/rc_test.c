@@ -17,136 +17,37 @@
 #include <infiniband/verbs.h>
 
 #include "check.h"
-#include "ibdev.h"
+#include "rc_pair.h"
 
 #define BUF_SIZE 65536
 
 struct side {
-	struct ibv_context *ctx;
-	struct ibv_pd *pd;
-	struct ibv_cq *cq;
-	struct ibv_qp *qp;
+	struct rc_side rc;
 	struct ibv_mr *mr;
 	uint8_t *buf;
-	union ibv_gid gid;
-	int gid_index;
 };
-
-static struct ibv_qp *make_qp(struct side *s, struct ibv_cq *cq)
-{
-	struct ibv_qp_init_attr attr = {
-		.send_cq = cq,
-		.recv_cq = cq,
-		.cap = { .max_send_wr = 64, .max_recv_wr = 64,
-			 .max_send_sge = 2, .max_recv_sge = 2,
-			 .max_inline_data = 64 },
-		.qp_type = IBV_QPT_RC,
-	};
-
-	return ibv_create_qp(s->pd, &attr);
-}
 
 static void setup(struct side *s, const char *dev, int gid_index)
 {
-	s->ctx = open_ibv_device(dev);
-	if (!s->ctx) {
-		fprintf(stderr, "cannot open %s\n", dev);
+	if (rc_side_open(&s->rc, dev, gid_index))
 		exit(2);
-	}
-	s->gid_index = gid_index;
-	if (ibv_query_gid(s->ctx, 1, gid_index, &s->gid))
-		exit(2);
-	s->pd = ibv_alloc_pd(s->ctx);
-	s->cq = ibv_create_cq(s->ctx, 256, NULL, NULL, 0);
 	s->buf = aligned_alloc(4096, BUF_SIZE);
 	memset(s->buf, 0, BUF_SIZE);
-	s->mr = ibv_reg_mr(s->pd, s->buf, BUF_SIZE,
+	s->mr = ibv_reg_mr(s->rc.pd, s->buf, BUF_SIZE,
 			   IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE |
 			   IBV_ACCESS_REMOTE_READ | IBV_ACCESS_MW_BIND);
-	if (!s->pd || !s->cq || !s->mr) {
-		fprintf(stderr, "set-up on %s failed\n", dev);
+	if (!s->mr) {
+		fprintf(stderr, "ibv_reg_mr on %s failed\n", dev);
 		exit(2);
 	}
-	s->qp = make_qp(s, s->cq);
-}
-
-/* Take @qp from RESET to RTS, connected to @peer_qpn at @peer's GID. */
-static int connect_qp(struct ibv_qp *qp, const struct side *self,
-		      const struct side *peer, uint32_t peer_qpn)
-{
-	struct ibv_qp_attr a = {
-		.qp_state = IBV_QPS_INIT,
-		.port_num = 1,
-		.qp_access_flags = IBV_ACCESS_REMOTE_WRITE |
-				   IBV_ACCESS_REMOTE_READ |
-				   IBV_ACCESS_REMOTE_ATOMIC,
-	};
-
-	if (ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX |
-			  IBV_QP_PORT | IBV_QP_ACCESS_FLAGS))
-		return -1;
-	memset(&a, 0, sizeof(a));
-	a.qp_state = IBV_QPS_RTR;
-	a.path_mtu = IBV_MTU_1024;
-	a.dest_qp_num = peer_qpn;
-	a.max_dest_rd_atomic = 1;
-	a.min_rnr_timer = 12;
-	a.ah_attr.is_global = 1;
-	a.ah_attr.grh.dgid = peer->gid;
-	a.ah_attr.grh.sgid_index = self->gid_index;
-	a.ah_attr.grh.hop_limit = 1;
-	a.ah_attr.port_num = 1;
-	if (ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_AV | IBV_QP_PATH_MTU |
-			  IBV_QP_DEST_QPN | IBV_QP_RQ_PSN |
-			  IBV_QP_MAX_DEST_RD_ATOMIC | IBV_QP_MIN_RNR_TIMER))
-		return -1;
-	memset(&a, 0, sizeof(a));
-	a.qp_state = IBV_QPS_RTS;
-	a.timeout = 14;
-	a.retry_cnt = 7;
-	a.rnr_retry = 7;
-	a.max_rd_atomic = 1;
-	return ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_TIMEOUT |
-			     IBV_QP_RETRY_CNT | IBV_QP_RNR_RETRY |
-			     IBV_QP_SQ_PSN | IBV_QP_MAX_QP_RD_ATOMIC);
-}
-
-/* Wait (bounded) for one completion on @cq. */
-static int wait_wc(struct ibv_cq *cq, struct ibv_wc *wc)
-{
-	long spins;
-
-	for (spins = 0; spins < 200000000L; spins++) {
-		int n = ibv_poll_cq(cq, 1, wc);
-
-		if (n)
-			return n;
-	}
-	return 0;
 }
 
 static int rdma(struct side *from, int opcode, uint64_t local_off,
 		uint64_t remote_addr, uint32_t rkey, uint32_t len,
 		struct ibv_wc *wc)
 {
-	struct ibv_sge sge = {
-		.addr = (uintptr_t)from->buf + local_off,
-		.length = len,
-		.lkey = from->mr->lkey,
-	};
-	struct ibv_send_wr wr = {
-		.wr_id = 0xd00b,
-		.sg_list = &sge,
-		.num_sge = 1,
-		.opcode = opcode,
-		.send_flags = IBV_SEND_SIGNALED,
-		.wr.rdma = { .remote_addr = remote_addr, .rkey = rkey },
-	}, *bad;
-	int ret = ibv_post_send(from->qp, &wr, &bad);
-
-	if (ret)
-		return ret;
-	return wait_wc(from->cq, wc) == 1 ? 0 : ETIMEDOUT;
+	return rc_rdma(&from->rc, opcode, from->buf + local_off,
+		       from->mr->lkey, len, remote_addr, rkey, wc);
 }
 
 static void test_write_read(struct side *a, struct side *b)
@@ -180,7 +81,7 @@ static void test_windows(struct side *a, struct side *b)
 	int ret;
 
 	/* Type 1: ibv_bind_mw(), the window's rkey changes. */
-	mw1 = ibv_alloc_mw(b->pd, IBV_MW_TYPE_1);
+	mw1 = ibv_alloc_mw(b->rc.pd, IBV_MW_TYPE_1);
 	check(mw1 != NULL, "alloc a type 1 window");
 	if (mw1) {
 		struct ibv_mw_bind bind = {
@@ -194,8 +95,9 @@ static void test_windows(struct side *a, struct side *b)
 		};
 		uint32_t old = mw1->rkey;
 
-		ret = ibv_bind_mw(b->qp, mw1, &bind);
-		check(!ret && wait_wc(b->cq, &wc) && wc.status == IBV_WC_SUCCESS &&
+		ret = ibv_bind_mw(b->rc.qp, mw1, &bind);
+		check(!ret && rc_wait_wc(b->rc.cq, &wc) &&
+	      wc.status == IBV_WC_SUCCESS &&
 		      mw1->rkey != old, "bind it: rkey %#x -> %#x", old,
 		      mw1->rkey);
 		ret = rdma(a, IBV_WR_RDMA_WRITE, 0, (uintptr_t)b->buf + 4096,
@@ -206,7 +108,7 @@ static void test_windows(struct side *a, struct side *b)
 	}
 
 	/* Type 2: bound by a BIND_MW work request to 8 bytes. */
-	mw2 = ibv_alloc_mw(b->pd, IBV_MW_TYPE_2);
+	mw2 = ibv_alloc_mw(b->rc.pd, IBV_MW_TYPE_2);
 	check(mw2 != NULL, "alloc a type 2 window");
 	if (!mw2)
 		return;
@@ -226,8 +128,9 @@ static void test_windows(struct side *a, struct side *b)
 	}, *bad;
 	uint32_t rkey = wr.bind_mw.rkey;
 
-	ret = ibv_post_send(b->qp, &wr, &bad);
-	check(!ret && wait_wc(b->cq, &wc) && wc.status == IBV_WC_SUCCESS &&
+	ret = ibv_post_send(b->rc.qp, &wr, &bad);
+	check(!ret && rc_wait_wc(b->rc.cq, &wc) &&
+	      wc.status == IBV_WC_SUCCESS &&
 	      wc.opcode == IBV_WC_BIND_MW,
 	      "bind a type 2 window over 8 bytes (%s)",
 	      ibv_wc_status_str(wc.status));
@@ -256,9 +159,9 @@ static void test_resize_rereg(struct side *a, struct side *b)
 	struct ibv_wc wc;
 	int ret;
 
-	ret = ibv_resize_cq(a->cq, 1024);
-	check(!ret && a->cq->cqe >= 1024, "resize a's CQ to %d entries (%s)",
-	      a->cq->cqe, ret ? strerror(ret) : "ok");
+	ret = ibv_resize_cq(a->rc.cq, 1024);
+	check(!ret && a->rc.cq->cqe >= 1024, "resize a's CQ to %d entries (%s)",
+	      a->rc.cq->cqe, ret ? strerror(ret) : "ok");
 	ret = rdma(a, IBV_WR_RDMA_WRITE, 0, (uintptr_t)b->buf, b->mr->rkey, 64,
 		   &wc);
 	check(!ret && wc.status == IBV_WC_SUCCESS,
@@ -279,7 +182,7 @@ static void test_cq_ex(struct side *a, struct side *b)
 		.wc_flags = IBV_WC_EX_WITH_BYTE_LEN | IBV_WC_EX_WITH_QP_NUM,
 	};
 	struct ibv_poll_cq_attr pattr = {};
-	struct ibv_cq_ex *cq = ibv_create_cq_ex(a->ctx, &attr);
+	struct ibv_cq_ex *cq = ibv_create_cq_ex(a->rc.ctx, &attr);
 	struct ibv_qp *qa, *qb;
 	struct ibv_sge sge = { (uintptr_t)a->buf, 512, a->mr->lkey };
 	struct ibv_send_wr wr = {
@@ -295,12 +198,12 @@ static void test_cq_ex(struct side *a, struct side *b)
 		return;
 	attr.wc_flags = IBV_WC_EX_WITH_COMPLETION_TIMESTAMP;
 	errno = 0;
-	check(!ibv_create_cq_ex(a->ctx, &attr) && errno == EOPNOTSUPP,
+	check(!ibv_create_cq_ex(a->rc.ctx, &attr) && errno == EOPNOTSUPP,
 	      "a CQ with timestamps is refused (%s)", strerrorname_np(errno));
-	qa = make_qp(a, ibv_cq_ex_to_cq(cq));
-	qb = make_qp(b, b->cq);
-	check(qa && qb && !connect_qp(qa, a, b, qb->qp_num) &&
-	      !connect_qp(qb, b, a, qa->qp_num), "a QP pair on it");
+	qa = rc_create_qp(a->rc.pd, ibv_cq_ex_to_cq(cq));
+	qb = rc_create_qp(b->rc.pd, b->rc.cq);
+	check(qa && qb && !rc_connect_qp(qa, &a->rc, &b->rc, qb->qp_num) &&
+	      !rc_connect_qp(qb, &b->rc, &a->rc, qa->qp_num), "a QP pair on it");
 	ibv_post_send(qa, &wr, &bad);
 	for (spins = 0; spins < 200000000L && ret == ENOENT; spins++)
 		ret = ibv_start_poll(cq, &pattr);
@@ -322,15 +225,15 @@ static void test_cq_ex(struct side *a, struct side *b)
 static void test_qp_ex(struct side *a, struct side *b)
 {
 	struct ibv_qp_init_attr_ex attr = {
-		.send_cq = a->cq,
-		.recv_cq = a->cq,
+		.send_cq = a->rc.cq,
+		.recv_cq = a->rc.cq,
 		.cap = { .max_send_wr = 16, .max_recv_wr = 16,
 			 .max_send_sge = 1, .max_recv_sge = 1,
 			 .max_inline_data = 64 },
 		.qp_type = IBV_QPT_RC,
 		.comp_mask = IBV_QP_INIT_ATTR_PD |
 			     IBV_QP_INIT_ATTR_SEND_OPS_FLAGS,
-		.pd = a->pd,
+		.pd = a->rc.pd,
 		.send_ops_flags = IBV_QP_EX_WITH_RDMA_WRITE |
 				  IBV_QP_EX_WITH_RDMA_READ,
 	};
@@ -345,16 +248,16 @@ static void test_qp_ex(struct side *a, struct side *b)
 
 	attr.send_ops_flags |= IBV_QP_EX_WITH_TSO;
 	errno = 0;
-	qa = ibv_create_qp_ex(a->ctx, &attr);
+	qa = ibv_create_qp_ex(a->rc.ctx, &attr);
 	ret = errno;
 	check(!qa && ret == EOPNOTSUPP, "TSO send ops are refused (%s)",
 	      strerrorname_np(ret));
 	attr.send_ops_flags &= ~IBV_QP_EX_WITH_TSO;
-	qa = ibv_create_qp_ex(a->ctx, &attr);
-	qb = make_qp(b, b->cq);
+	qa = ibv_create_qp_ex(a->rc.ctx, &attr);
+	qb = rc_create_qp(b->rc.pd, b->rc.cq);
 	qx = qa ? ibv_qp_to_qp_ex(qa) : NULL;
-	check(qx && qb && !connect_qp(qa, a, b, qb->qp_num) &&
-	      !connect_qp(qb, b, a, qa->qp_num),
+	check(qx && qb && !rc_connect_qp(qa, &a->rc, &b->rc, qb->qp_num) &&
+	      !rc_connect_qp(qb, &b->rc, &a->rc, qa->qp_num),
 	      "ibv_create_qp_ex with send ops, and its ibv_qp_ex");
 	if (!qx)
 		return;
@@ -371,7 +274,7 @@ static void test_qp_ex(struct side *a, struct side *b)
 	ibv_wr_set_inline_data(qx, "wr-api-inline", 13);
 	ret = ibv_wr_complete(qx);
 	for (spins = 0; spins < 200000000L && n < 2; spins++)
-		n += ibv_poll_cq(a->cq, 2 - n, wc + n);
+		n += ibv_poll_cq(a->rc.cq, 2 - n, wc + n);
 	check(!ret && n == 2 && wc[0].wr_id == 41 && wc[1].wr_id == 42 &&
 	      wc[0].status == IBV_WC_SUCCESS && wc[1].status == IBV_WC_SUCCESS,
 	      "two writes in one wr_start/wr_complete complete in order");
@@ -388,7 +291,7 @@ static void test_qp_ex(struct side *a, struct side *b)
 	ibv_wr_rdma_write(qx, b->mr->rkey, (uintptr_t)b->buf);
 	ibv_wr_set_sge_list(qx, n <= 64 ? n : 64, many);
 	ret = ibv_wr_complete(qx);
-	check(n <= 64 && ret == EINVAL && ibv_poll_cq(a->cq, 1, wc) == 0,
+	check(n <= 64 && ret == EINVAL && ibv_poll_cq(a->rc.cq, 1, wc) == 0,
 	      "%d SGEs on a QP of %u: wr_complete fails with EINVAL, nothing "
 	      "posted", n, got.cap.max_send_sge);
 
@@ -404,7 +307,7 @@ static void test_errored_qp(struct side *a, struct side *b)
 	struct ibv_wc wc;
 	int ret;
 
-	ret = ibv_query_qp(a->qp, &attr, IBV_QP_STATE, &init);
+	ret = ibv_query_qp(a->rc.qp, &attr, IBV_QP_STATE, &init);
 	check(!ret && attr.qp_state == IBV_QPS_ERR,
 	      "the access error moved a's QP to ERR (state %d)",
 	      attr.qp_state);
@@ -418,10 +321,11 @@ static void test_errored_qp(struct side *a, struct side *b)
 /* A CQ with room for 1 entry gets more: the device reports CQ_ERR. */
 static void test_cq_overflow(struct side *a, struct side *b)
 {
-	struct ibv_cq *small = ibv_create_cq(a->ctx, 1, NULL, NULL, 0);
-	struct ibv_qp *qa = make_qp(a, small), *qb = make_qp(b, b->cq);
+	struct ibv_cq *small = ibv_create_cq(a->rc.ctx, 1, NULL, NULL, 0);
+	struct ibv_qp *qa = rc_create_qp(a->rc.pd, small);
+	struct ibv_qp *qb = rc_create_qp(b->rc.pd, b->rc.cq);
 	struct ibv_async_event ev;
-	struct pollfd pfd = { .fd = a->ctx->async_fd, .events = POLLIN };
+	struct pollfd pfd = { .fd = a->rc.ctx->async_fd, .events = POLLIN };
 	struct ibv_sge sge = { (uintptr_t)a->buf, 8, a->mr->lkey };
 	struct ibv_send_wr wr = {
 		.sg_list = &sge, .num_sge = 1, .opcode = IBV_WR_RDMA_WRITE,
@@ -430,13 +334,13 @@ static void test_cq_overflow(struct side *a, struct side *b)
 	}, *bad;
 	int i, got = 0;
 
-	check(small && qa && qb && !connect_qp(qa, a, b, qb->qp_num) &&
-	      !connect_qp(qb, b, a, qa->qp_num),
+	check(small && qa && qb && !rc_connect_qp(qa, &a->rc, &b->rc, qb->qp_num) &&
+	      !rc_connect_qp(qb, &b->rc, &a->rc, qa->qp_num),
 	      "a second QP pair on a CQ of %d entries", small ? small->cqe : 0);
 	for (i = 0; i < 16; i++)
 		ibv_post_send(qa, &wr, &bad);
 	/* Async events arrive on the context's async fd. */
-	while (poll(&pfd, 1, 5000) == 1 && !ibv_get_async_event(a->ctx, &ev)) {
+	while (poll(&pfd, 1, 5000) == 1 && !ibv_get_async_event(a->rc.ctx, &ev)) {
 		if (ev.event_type == IBV_EVENT_CQ_ERR)
 			got = 1;
 		ibv_ack_async_event(&ev);
@@ -459,8 +363,7 @@ int main(int argc, char **argv)
 	}
 	setup(&a, argv[1], atoi(argv[2]));
 	setup(&b, argv[3], atoi(argv[4]));
-	check(a.qp && b.qp && !connect_qp(a.qp, &a, &b, b.qp->qp_num) &&
-	      !connect_qp(b.qp, &b, &a, a.qp->qp_num),
+	check(a.rc.qp && b.rc.qp && !rc_connect(&a.rc, &b.rc),
 	      "connect RC QPs %s <-> %s", argv[1], argv[3]);
 
 	test_write_read(&a, &b);

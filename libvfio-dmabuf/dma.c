@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * DMA mappings for the device: process memory made reachable at an IOVA,
+ * through the type1 container or the iommufd IOAS the device sits in.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/vfio.h>
+
+#include "private.h"
+#include "uapi_compat.h"
+
+#define PAGE_MASK_4K 0xfffull
+
+static bool dma_args_ok(const struct vfio_dmabuf_dev *dev, uint64_t a,
+			uint64_t iova, uint64_t size)
+{
+	return dev && size && !((a | iova | size) & PAGE_MASK_4K);
+}
+
+int vfio_dmabuf_dma_map(struct vfio_dmabuf_dev *dev, void *vaddr,
+			uint64_t iova, uint64_t size)
+{
+	int ret;
+
+	if (!dma_args_ok(dev, (uintptr_t)vaddr, iova, size))
+		return -EINVAL;
+	if (dev->group_fd >= 0) {
+		struct vfio_iommu_type1_dma_map map = {
+			.argsz = sizeof(map),
+			.flags = VFIO_DMA_MAP_FLAG_READ |
+				 VFIO_DMA_MAP_FLAG_WRITE,
+			.vaddr = (uintptr_t)vaddr,
+			.iova = iova,
+			.size = size,
+		};
+
+		ret = ioctl(dev->container_fd, VFIO_IOMMU_MAP_DMA, &map);
+	} else {
+		struct iommu_ioas_map map = {
+			.size = sizeof(map),
+			.flags = IOMMU_IOAS_MAP_FIXED_IOVA |
+				 IOMMU_IOAS_MAP_READABLE |
+				 IOMMU_IOAS_MAP_WRITEABLE,
+			.ioas_id = dev->ioas_id,
+			.user_va = (uintptr_t)vaddr,
+			.length = size,
+			.iova = iova,
+		};
+
+		ret = ioctl(dev->container_fd, IOMMU_IOAS_MAP, &map);
+	}
+	return ret ? -errno : 0;
+}
+
+int vfio_dmabuf_dma_unmap(struct vfio_dmabuf_dev *dev, uint64_t iova,
+			  uint64_t size)
+{
+	int ret;
+
+	if (!dma_args_ok(dev, 0, iova, size))
+		return -EINVAL;
+	if (dev->group_fd >= 0) {
+		struct vfio_iommu_type1_dma_unmap unmap = {
+			.argsz = sizeof(unmap),
+			.iova = iova,
+			.size = size,
+		};
+
+		ret = ioctl(dev->container_fd, VFIO_IOMMU_UNMAP_DMA, &unmap);
+	} else {
+		struct iommu_ioas_unmap unmap = {
+			.size = sizeof(unmap),
+			.ioas_id = dev->ioas_id,
+			.iova = iova,
+			.length = size,
+		};
+
+		ret = ioctl(dev->container_fd, IOMMU_IOAS_UNMAP, &unmap);
+	}
+	return ret ? -errno : 0;
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Two connected RC queue pairs in one process: see rc_pair.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ibdev.h"
+#include "rc_pair.h"
+
+int rc_side_open(struct rc_side *s, const char *dev, int gid_index)
+{
+	memset(s, 0, sizeof(*s));
+	s->ctx = open_ibv_device(dev);
+	if (!s->ctx) {
+		fprintf(stderr, "cannot open %s\n", dev);
+		return -1;
+	}
+	s->gid_index = gid_index;
+	if (ibv_query_gid(s->ctx, 1, gid_index, &s->gid)) {
+		fprintf(stderr, "%s has no GID %d\n", dev, gid_index);
+		return -1;
+	}
+	s->pd = ibv_alloc_pd(s->ctx);
+	s->cq = s->pd ? ibv_create_cq(s->ctx, 256, NULL, NULL, 0) : NULL;
+	s->qp = s->cq ? rc_create_qp(s->pd, s->cq) : NULL;
+	if (!s->qp) {
+		fprintf(stderr, "set-up on %s failed\n", dev);
+		return -1;
+	}
+	return 0;
+}
+
+void rc_side_close(struct rc_side *s)
+{
+	if (s->qp)
+		ibv_destroy_qp(s->qp);
+	if (s->cq)
+		ibv_destroy_cq(s->cq);
+	if (s->pd)
+		ibv_dealloc_pd(s->pd);
+	if (s->ctx)
+		ibv_close_device(s->ctx);
+	memset(s, 0, sizeof(*s));
+}
+
+struct ibv_qp *rc_create_qp(struct ibv_pd *pd, struct ibv_cq *cq)
+{
+	struct ibv_qp_init_attr attr = {
+		.send_cq = cq,
+		.recv_cq = cq,
+		.cap = { .max_send_wr = 64, .max_recv_wr = 64,
+			 .max_send_sge = 2, .max_recv_sge = 2,
+			 .max_inline_data = 64 },
+		.qp_type = IBV_QPT_RC,
+	};
+
+	return ibv_create_qp(pd, &attr);
+}
+
+int rc_connect_qp(struct ibv_qp *qp, const struct rc_side *self,
+		  const struct rc_side *peer, uint32_t peer_qpn)
+{
+	struct ibv_qp_attr a = {
+		.qp_state = IBV_QPS_INIT,
+		.port_num = 1,
+		.qp_access_flags = IBV_ACCESS_REMOTE_WRITE |
+				   IBV_ACCESS_REMOTE_READ |
+				   IBV_ACCESS_REMOTE_ATOMIC,
+	};
+
+	if (ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX |
+			  IBV_QP_PORT | IBV_QP_ACCESS_FLAGS))
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.qp_state = IBV_QPS_RTR;
+	a.path_mtu = IBV_MTU_1024;
+	a.dest_qp_num = peer_qpn;
+	a.max_dest_rd_atomic = 1;
+	a.min_rnr_timer = 12;
+	a.ah_attr.is_global = 1;
+	a.ah_attr.grh.dgid = peer->gid;
+	a.ah_attr.grh.sgid_index = self->gid_index;
+	a.ah_attr.grh.hop_limit = 1;
+	a.ah_attr.port_num = 1;
+	if (ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_AV | IBV_QP_PATH_MTU |
+			  IBV_QP_DEST_QPN | IBV_QP_RQ_PSN |
+			  IBV_QP_MAX_DEST_RD_ATOMIC | IBV_QP_MIN_RNR_TIMER))
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.qp_state = IBV_QPS_RTS;
+	a.timeout = 14;
+	a.retry_cnt = 7;
+	a.rnr_retry = 7;
+	a.max_rd_atomic = 1;
+	return ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_TIMEOUT |
+			     IBV_QP_RETRY_CNT | IBV_QP_RNR_RETRY |
+			     IBV_QP_SQ_PSN | IBV_QP_MAX_QP_RD_ATOMIC);
+}
+
+int rc_connect(struct rc_side *a, struct rc_side *b)
+{
+	if (rc_connect_qp(a->qp, a, b, b->qp->qp_num) ||
+	    rc_connect_qp(b->qp, b, a, a->qp->qp_num))
+		return -1;
+	return 0;
+}
+
+static void drain_cq(struct ibv_cq *cq)
+{
+	struct ibv_wc wc[16];
+
+	while (ibv_poll_cq(cq, 16, wc) > 0)
+		;
+}
+
+int rc_reconnect(struct rc_side *a, struct rc_side *b)
+{
+	struct ibv_qp_attr reset = { .qp_state = IBV_QPS_RESET };
+
+	if (ibv_modify_qp(a->qp, &reset, IBV_QP_STATE) ||
+	    ibv_modify_qp(b->qp, &reset, IBV_QP_STATE))
+		return -1;
+	drain_cq(a->cq);
+	drain_cq(b->cq);
+	return rc_connect(a, b);
+}
+
+int rc_wait_wc(struct ibv_cq *cq, struct ibv_wc *wc)
+{
+	struct timespec start, now;
+	unsigned long spins = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		int n = ibv_poll_cq(cq, 1, wc);
+
+		if (n)
+			return n > 0;
+		/* Look at the clock now and then only: it costs a syscall. */
+		if (++spins % 4096)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > 10)
+			return 0;
+	}
+}
+
+int rc_rdma(struct rc_side *from, enum ibv_wr_opcode opcode, void *laddr,
+	    uint32_t lkey, uint32_t len, uint64_t raddr, uint32_t rkey,
+	    struct ibv_wc *wc)
+{
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)laddr,
+		.length = len,
+		.lkey = lkey,
+	};
+	struct ibv_send_wr wr = {
+		.wr_id = 0xd00b,
+		.sg_list = &sge,
+		.num_sge = 1,
+		.opcode = opcode,
+		.send_flags = IBV_SEND_SIGNALED,
+		.wr.rdma = { .remote_addr = raddr, .rkey = rkey },
+	}, *bad;
+	int ret;
+
+	if (opcode == IBV_WR_ATOMIC_FETCH_AND_ADD ||
+	    opcode == IBV_WR_ATOMIC_CMP_AND_SWP)
+		wr.wr.atomic = (typeof(wr.wr.atomic)){
+			.remote_addr = raddr, .compare_add = 1, .rkey = rkey,
+		};
+	ret = ibv_post_send(from->qp, &wr, &bad);
+	if (ret)
+		return ret;
+	memset(wc, 0, sizeof(*wc));
+	return rc_wait_wc(from->cq, wc) ? 0 : ETIMEDOUT;
+}

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A remote peer rings an NVMe doorbell with RDMA WRITE.  The test drives
+ * the controller through vfio: it resets it, gives it an admin queue pair
+ * in DMA-mapped memory and places an Identify command in the SQ without
+ * ringing.  The doorbell page is exported as a dma-buf and registered on
+ * the target's rxe device; the initiator then writes the new SQ tail, 4
+ * bytes, to the admin SQ tail doorbell.  The controller must fetch and
+ * complete the command only after that write, and QEMU's trace of the
+ * controller's register accesses must show it as one 4-byte store.
+ *
+ *   doorbell_test DEV_A GID_A DEV_B GID_B NVME_BDF QEMU_TRACE_LOG
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "mr_common.h"
+#include "rc_pair.h"
+
+#define NVME_CAP 0x00
+#define NVME_CC 0x14
+#define NVME_CSTS 0x1c
+#define NVME_AQA 0x24
+#define NVME_ASQ 0x28
+#define NVME_ACQ 0x30
+#define CC_ENABLE 0x00460001u	/* IOCQES 16 B, IOSQES 64 B, 4 KiB pages */
+
+#define QDEPTH 64
+#define ASQ_IOVA 0x100000ull
+#define ACQ_IOVA 0x200000ull
+#define DATA_IOVA 0x300000ull
+#define DB_MR_IOVA 0x5000000ull
+
+struct nvme_sqe {
+	uint8_t opcode;
+	uint8_t flags;
+	uint16_t cid;
+	uint32_t nsid;
+	uint64_t rsvd;
+	uint64_t mptr;
+	uint64_t prp1;
+	uint64_t prp2;
+	uint32_t cdw10[6];
+};
+
+struct nvme_cqe {
+	uint32_t result;
+	uint32_t rsvd;
+	uint16_t sq_head;
+	uint16_t sq_id;
+	uint16_t cid;
+	uint16_t status;	/* bit 0: phase */
+};
+
+static struct vfio_dmabuf_dev *nvme;
+static struct rc_side a, b;
+
+static uint64_t reg_read(uint64_t off, size_t len)
+{
+	uint64_t v = 0;
+
+	if (vfio_dmabuf_bar_read(nvme, 0, off, &v, len)) {
+		fprintf(stderr, "cannot read NVMe register %#llx\n",
+			(unsigned long long)off);
+		exit(2);
+	}
+	return v;
+}
+
+static void reg_write(uint64_t off, uint64_t v, size_t len)
+{
+	if (vfio_dmabuf_bar_write(nvme, 0, off, &v, len)) {
+		fprintf(stderr, "cannot write NVMe register %#llx\n",
+			(unsigned long long)off);
+		exit(2);
+	}
+}
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Wait for CSTS.RDY to read @ready, within CAP.TO; false on timeout. */
+static bool wait_ready(bool ready)
+{
+	double limit = now() + ((reg_read(NVME_CAP, 8) >> 24) & 0xff) * 0.5;
+
+	do {
+		if ((reg_read(NVME_CSTS, 4) & 1) == ready)
+			return true;
+		usleep(1000);
+	} while (now() < limit);
+	return false;
+}
+
+static void *dma_alloc(uint64_t iova)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED || vfio_dmabuf_dma_map(nvme, p, iova, 4096)) {
+		fprintf(stderr, "cannot map 4 KiB for DMA at %#llx\n",
+			(unsigned long long)iova);
+		exit(2);
+	}
+	return p;
+}
+
+/* Wait up to @secs for the CQE at @slot to show @phase. */
+static bool wait_cqe(volatile struct nvme_cqe *cq, int slot, int phase,
+		     double secs)
+{
+	double limit = now() + secs;
+
+	while ((cq[slot].status & 1) != phase)
+		if (now() > limit)
+			return false;
+	return true;
+}
+
+/* How many of QEMU's traced register writes hit @addr; the last one. */
+static int traced_writes(const char *log, unsigned int addr, char *last,
+			 size_t len)
+{
+	char line[512], key[64];
+	FILE *f = fopen(log, "r");
+	int n = 0;
+
+	if (!f)
+		return -1;
+	snprintf(key, sizeof(key), "pci_nvme_mmio_write addr 0x%x ", addr);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, key)) {
+			n++;
+			snprintf(last, len, "%s", strstr(line, key));
+		}
+	fclose(f);
+	last[strcspn(last, "\n")] = '\0';
+	return n;
+}
+
+static void ring_remotely(struct ibv_mr *mr, uint64_t db_off, uint32_t value)
+{
+	uint32_t *src = aligned_alloc(4096, 4096);
+	struct ibv_mr *src_mr;
+	struct ibv_wc wc;
+	int ret;
+
+	*src = value;
+	src_mr = ibv_reg_mr(a.pd, src, 4096, IBV_ACCESS_LOCAL_WRITE);
+	ret = src_mr ? rc_rdma(&a, IBV_WR_RDMA_WRITE, src, src_mr->lkey, 4,
+			       DB_MR_IOVA + db_off, mr->rkey, &wc) : ENOMEM;
+	check(!ret && wc.status == IBV_WC_SUCCESS,
+	      "initiator RDMA-WRITEs %u (4 bytes) to doorbell +%#llx (%s)",
+	      value, (unsigned long long)db_off,
+	      ret ? strerror(ret) : ibv_wc_status_str(wc.status));
+	if (src_mr)
+		ibv_dereg_mr(src_mr);
+	free(src);
+}
+
+int main(int argc, char **argv)
+{
+	struct vfio_dmabuf_nvme_doorbells db;
+	volatile struct nvme_cqe *cq;
+	struct nvme_sqe *sq;
+	uint8_t *data;
+	struct ibv_mr *mr;
+	char last[256] = "";
+	const char *trace;
+	uint64_t sq_db;
+	int fd, ret, before, after;
+
+	if (argc != 7) {
+		fprintf(stderr, "usage: %s DEV_A GID_A DEV_B GID_B NVME_BDF "
+			"QEMU_TRACE_LOG\n", argv[0]);
+		return 2;
+	}
+	trace = argv[6];
+	if (rc_side_open(&a, argv[1], atoi(argv[2])) ||
+	    rc_side_open(&b, argv[3], atoi(argv[4])) || rc_connect(&a, &b))
+		return 2;
+	nvme = open_vfio(argv[5]);
+
+	/* An admin queue pair, with the controller reset under it. */
+	pci_command(nvme, PCI_CMD_MEMORY | PCI_CMD_MASTER, 0);
+	reg_write(NVME_CC, 0, 4);
+	check(wait_ready(false), "controller disabled (CSTS.RDY 0)");
+	sq = dma_alloc(ASQ_IOVA);
+	cq = dma_alloc(ACQ_IOVA);
+	data = dma_alloc(DATA_IOVA);
+	reg_write(NVME_AQA, (QDEPTH - 1) << 16 | (QDEPTH - 1), 4);
+	reg_write(NVME_ASQ, ASQ_IOVA, 8);
+	reg_write(NVME_ACQ, ACQ_IOVA, 8);
+	reg_write(NVME_CC, CC_ENABLE, 4);
+	check(wait_ready(true), "controller enabled with a %d-entry admin "
+	      "queue pair (CSTS.RDY 1)", QDEPTH);
+
+	/* Identify Controller in SQ slot 0; nobody rings yet. */
+	sq[0] = (struct nvme_sqe){
+		.opcode = 0x06, .cid = 0x1db1, .prp1 = DATA_IOVA,
+		.cdw10 = { 1 },
+	};
+	check(!wait_cqe(cq, 0, 1, 0.3) && data[0] == 0 && data[1] == 0,
+	      "the command sits unfetched while nobody rings (300 ms)");
+
+	/* The doorbell page, exported and registered on the target. */
+	ret = vfio_dmabuf_nvme_doorbells(nvme, &db);
+	check(!ret && db.stride == 4, "doorbells at BAR0 +%#llx, stride %u",
+	      (unsigned long long)db.offset, db.stride);
+	fd = export_bar(nvme, 0, db.page_offset, db.page_size);
+	mr = ibv_reg_dmabuf_mr(b.pd, 0, db.page_size, DB_MR_IOVA, fd,
+			       IBV_ACCESS_LOCAL_WRITE |
+			       IBV_ACCESS_REMOTE_WRITE);
+	check(mr != NULL, "doorbell page registered on %s (%s)", argv[3],
+	      mr ? "ok" : strerror(errno));
+	if (!mr)
+		return check_summary();
+	sq_db = db.offset - db.page_offset;
+
+	before = traced_writes(trace, db.offset, last, sizeof(last));
+	ring_remotely(mr, sq_db, 1);
+	check(wait_cqe(cq, 0, 1, 5), "the controller completed the command");
+	check(cq[0].cid == 0x1db1 && (cq[0].status >> 1) == 0 &&
+	      cq[0].sq_head == 1,
+	      "  CQE: cid %#x, status %#x, SQ head %u", cq[0].cid,
+	      cq[0].status >> 1, cq[0].sq_head);
+	check(data[0] == 0x36 && data[1] == 0x1b &&
+	      !memcmp(data + 24, "QEMU NVMe Ctrl", 14),
+	      "  Identify data arrived: VID %02x%02x, model '%.14s'", data[1],
+	      data[0], (const char *)data + 24);
+	after = traced_writes(trace, db.offset, last, sizeof(last));
+	check(before >= 0 && after == before + 1 &&
+	      strstr(last, "data 0x1 size 4"),
+	      "  QEMU saw one 4-byte store at the doorbell: '%s'", last);
+
+	/* A second command, and the CQ head doorbell, rung the same way. */
+	sq[1] = (struct nvme_sqe){
+		.opcode = 0x06, .cid = 0x1db2, .prp1 = DATA_IOVA,
+		.cdw10 = { 1 },
+	};
+	ring_remotely(mr, sq_db, 2);
+	check(wait_cqe(cq, 1, 1, 5) && cq[1].cid == 0x1db2 &&
+	      (cq[1].status >> 1) == 0,
+	      "a second command, rung the same way, completes");
+	before = traced_writes(trace, db.offset + db.stride, last,
+			       sizeof(last));
+	ring_remotely(mr, sq_db + db.stride, 2);
+	after = traced_writes(trace, db.offset + db.stride, last,
+			      sizeof(last));
+	check(before >= 0 && after == before + 1 &&
+	      strstr(last, "data 0x2 size 4"),
+	      "  the CQ head doorbell took one 4-byte store: '%s'", last);
+
+	check(!ibv_dereg_mr(mr), "dereg the doorbell MR");
+	close(fd);
+	reg_write(NVME_CC, 0, 4);
+	check(wait_ready(false), "controller disabled again");
+	vfio_dmabuf_dma_unmap(nvme, ASQ_IOVA, 4096);
+	vfio_dmabuf_dma_unmap(nvme, ACQ_IOVA, 4096);
+	vfio_dmabuf_dma_unmap(nvme, DATA_IOVA, 4096);
+	vfio_dmabuf_close(nvme);
+	return check_summary();
+}

@@ -1,0 +1,16 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Revocation under load: a remote rxe peer streams RDMA WRITEs into a
+# dma-buf MR while the target turns memory decode off, resets the device
+# or closes it.  The initiator sees a remote access error, the kernel log
+# stays clean (the harness checks it), and a new registration works.
+# 34000 writes before each of the three revocations: over 10^5 per run.
+. tests/vm/lib/all.sh
+
+rxe_two_peers
+rxe_use_dbrxe_only
+nvme=$(vfio_bind "$NVME_ID") || exit 1
+shm=$(vfio_bind "$IVSHMEM_ID") || exit 1
+"$(build_tool revoke_load_test)" rxea "$RXE_A_GID" rxeb "$RXE_B_GID" \
+	"$shm" "$VM_SHARE/ivshmem.bin" "$nvme" "${REVOKE_WRITES:-34000}"
