@@ -5,9 +5,9 @@
  * with one difference: each sample is one signaled write from post to
  * completion (the responder has executed it and acknowledged), not half
  * a ping-pong.  Bandwidth is ib_write_bw-style: a window of writes in
- * flight, bytes over wall time.  The two targets take turns in rounds,
- * so drifts of this shared machine hit both alike; the table ends with
- * the ratios BAR / host.
+ * flight, bytes over wall time.  The two targets take turns write by
+ * write (latency) or in rounds (bandwidth), so drifts of this shared
+ * machine hit both alike; the table ends with the ratios BAR / host.
  *
  *   mr_bench DEV_A GID_A DEV_B GID_B IVSHMEM_BDF [ROUNDS [ITERS]]
  */
@@ -92,16 +92,27 @@ static void reap(int count)
 	}
 }
 
-static void lat_round(int target, uint32_t size, int iters, struct lat *l)
+static double one_write(int target, uint32_t size)
 {
-	int i;
+	double t0 = now();
+
+	post(target, size, 0);
+	reap(1);
+	return (now() - t0) * 1e6;
+}
+
+/*
+ * The targets alternate write by write, each going first every other
+ * time, so that both see the same moments of this shared machine.
+ */
+static void lat_round(uint32_t size, int iters, struct lat *l)
+{
+	int i, first;
 
 	for (i = 0; i < iters; i++) {
-		double t0 = now();
-
-		post(target, size, i);
-		reap(1);
-		l->us[l->n++] = (now() - t0) * 1e6;
+		first = i % TARGETS;
+		l[first].us[l[first].n++] = one_write(first, size);
+		l[!first].us[l[!first].n++] = one_write(!first, size);
 	}
 }
 
@@ -186,7 +197,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	rounds = argc > 6 ? atoi(argv[6]) : 5;
-	iters = argc > 7 ? atoi(argv[7]) : 400;
+	iters = argc > 7 ? atoi(argv[7]) : 1000;
 	if (rc_side_open(&a, argv[1], atoi(argv[2])) ||
 	    rc_side_open(&b, argv[3], atoi(argv[4])) || rc_connect(&a, &b))
 		return 2;
@@ -205,13 +216,11 @@ int main(int argc, char **argv)
 		"target\n", rounds, iters);
 	for (r = 0; r < rounds; r++) {
 		for (s = 0; s < NLAT; s++)
-			for (t = 0; t < TARGETS; t++)
-				lat_round((r + t) % TARGETS, lat_sizes[s], iters,
-					  &lat[s][(r + t) % TARGETS]);
+			lat_round(lat_sizes[s], iters, lat[s]);
 		for (s = 0; s < NBW; s++)
 			for (t = 0; t < TARGETS; t++)
-				bw_round((r + t) % TARGETS, bw_sizes[s], iters,
-					 &bw[s][(r + t) % TARGETS]);
+				bw_round((r + t) % TARGETS, bw_sizes[s],
+					 iters / 2, &bw[s][(r + t) % TARGETS]);
 		fprintf(stderr, "mr_bench: round %d of %d done\n", r + 1,
 			rounds);
 	}

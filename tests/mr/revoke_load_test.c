@@ -33,7 +33,8 @@
 #include "mr_common.h"
 #include "rc_pair.h"
 
-#define DEPTH 16		/* writes in flight */
+#define DEPTH 48		/* writes in flight, at most */
+#define BATCH 8			/* writes per post, the last one signaled */
 #define SLOTS 512		/* 4-byte slots the writes cycle through */
 #define MR_IOVA 0x6600000000ull
 #define AFTER 1000		/* writes through the new registration */
@@ -55,8 +56,8 @@ static unsigned long total_writes;
 /* One stream of writes; the initiator thread fills in the outcome. */
 struct stream {
 	uint32_t rkey;
-	unsigned long max;		/* stop after this many successes */
-	atomic_ulong done;		/* successful completions */
+	unsigned long max;		/* stop after this many writes */
+	atomic_ulong done;		/* writes known to have succeeded */
 	enum ibv_wc_status first_error;	/* IBV_WC_SUCCESS if none */
 	unsigned long flushed;		/* completions after the error */
 	bool stuck;			/* a completion never came */
@@ -70,45 +71,61 @@ static double now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-static int post_write(struct stream *s, unsigned long seq)
+/*
+ * Post writes @first .. @first + @n - 1 in one call; only the last asks
+ * for a completion.  RC completes in order, so its completion stands for
+ * the batch; an error completes the failing write whether it asked or not.
+ */
+static int post_batch(struct stream *s, unsigned long first, unsigned int n)
 {
-	unsigned int slot = seq % SLOTS;
-	struct ibv_sge sge = {
-		.addr = (uintptr_t)&src[slot], .length = 4,
-		.lkey = src_mr->lkey,
-	};
-	struct ibv_send_wr wr = {
-		.wr_id = seq, .sg_list = &sge, .num_sge = 1,
-		.opcode = IBV_WR_RDMA_WRITE, .send_flags = IBV_SEND_SIGNALED,
-		.wr.rdma = { .remote_addr = MR_IOVA + slot * 4,
-			     .rkey = s->rkey },
-	}, *bad;
+	struct ibv_send_wr wr[BATCH], *bad;
+	struct ibv_sge sge[BATCH];
+	unsigned int i;
 
-	src[slot] = seq;
-	return ibv_post_send(a.qp, &wr, &bad);
+	for (i = 0; i < n; i++) {
+		unsigned long seq = first + i;
+		unsigned int slot = seq % SLOTS;
+
+		src[slot] = seq;
+		sge[i] = (struct ibv_sge){
+			.addr = (uintptr_t)&src[slot], .length = 4,
+			.lkey = src_mr->lkey,
+		};
+		wr[i] = (struct ibv_send_wr){
+			.wr_id = seq, .sg_list = &sge[i], .num_sge = 1,
+			.opcode = IBV_WR_RDMA_WRITE,
+			.send_flags = i == n - 1 ? IBV_SEND_SIGNALED : 0,
+			.wr.rdma = { .remote_addr = MR_IOVA + slot * 4,
+				     .rkey = s->rkey },
+			.next = i == n - 1 ? NULL : &wr[i + 1],
+		};
+	}
+	return ibv_post_send(a.qp, wr, &bad);
 }
 
-/* Keep DEPTH writes in flight until s->max succeed or one fails. */
+/* Keep up to DEPTH writes in flight until s->max succeed or one fails. */
 static void *stream_writes(void *arg)
 {
 	struct stream *s = arg;
-	unsigned long posted = 0, inflight = 0;
+	unsigned long posted = 0, completed = 0;
 	double last = now();
 	struct ibv_wc wc[DEPTH];
 	bool failed = false;
-	int n, i;
+	unsigned int n;
+	int got, i;
 
 	for (;;) {
-		while (!failed && inflight < DEPTH && posted < s->max) {
-			if (post_write(s, posted))
+		while (!failed && posted - completed + BATCH <= DEPTH &&
+		       posted < s->max) {
+			n = s->max - posted < BATCH ? s->max - posted : BATCH;
+			if (post_batch(s, posted, n))
 				break;
-			posted++;
-			inflight++;
+			posted += n;
 		}
-		if (!inflight)
+		if (completed == posted)
 			break;
-		n = ibv_poll_cq(a.cq, DEPTH, wc);
-		if (n <= 0) {
+		got = ibv_poll_cq(a.cq, DEPTH, wc);
+		if (got <= 0) {
 			if (now() - last > 20) {
 				s->stuck = true;
 				break;
@@ -116,10 +133,10 @@ static void *stream_writes(void *arg)
 			continue;
 		}
 		last = now();
-		for (i = 0; i < n; i++) {
-			inflight--;
+		for (i = 0; i < got; i++) {
+			completed = wc[i].wr_id + 1;
 			if (wc[i].status == IBV_WC_SUCCESS && !failed) {
-				atomic_fetch_add(&s->done, 1);
+				atomic_store(&s->done, completed);
 				continue;
 			}
 			if (!failed)
@@ -200,6 +217,7 @@ static void test_trigger(enum trigger how, unsigned long before)
 	struct stream s = {};
 	unsigned long at, last_seq;
 	pthread_t thread;
+	double shown;
 	uint32_t got;
 	bool ok;
 
@@ -211,8 +229,15 @@ static void test_trigger(enum trigger how, unsigned long before)
 	s.rkey = t.mr->rkey;
 	s.max = ~0ul;
 	pthread_create(&thread, NULL, stream_writes, &s);
-	while (atomic_load(&s.done) < before && !s.first_error && !s.stuck)
+	shown = now();
+	while (atomic_load(&s.done) < before && !s.first_error && !s.stuck) {
 		usleep(1000);
+		if (now() - shown < 10)
+			continue;
+		fprintf(stderr, "revoke_load: %s: %lu of %lu writes\n", name,
+			atomic_load(&s.done), before);
+		shown = now();
+	}
 	at = atomic_load(&s.done);
 	revoke_memory(&t, how);
 	pthread_join(thread, NULL);
@@ -267,6 +292,7 @@ int main(int argc, char **argv)
 	shm_file = argv[6];
 	nvme_bdf = argv[7];
 	before = strtoul(argv[8], NULL, 0);
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (rc_side_open(&a, argv[1], atoi(argv[2])) ||
 	    rc_side_open(&b, argv[3], atoi(argv[4])) || rc_connect(&a, &b))
 		return 2;
