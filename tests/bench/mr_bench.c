@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mr_common.h"
+#include "vfio_setup.h"
 #include "rc_pair.h"
 
 #define MAX_SIZE 65536

@@ -24,7 +24,7 @@
 #include "dmabuf_importer.h"
 #include "uapi_compat.h"
 #include "check.h"
-#include "vfio_dmabuf.h"
+#include "vfio_setup.h"
 
 #define PAGE 4096ull
 #define SHM_OFF (1ull << 20)
@@ -32,36 +32,6 @@
 
 static uint32_t client;
 static bool expect_p2p;
-
-static const char *err_name(int ret)
-{
-	return ret >= 0 ? "success" : strerrorname_np(-ret);
-}
-
-static struct vfio_dmabuf_dev *open_dev(const char *bdf)
-{
-	struct vfio_dmabuf_dev *dev;
-	struct vfio_pci_addr addr;
-
-	if (vfio_pci_addr_parse(bdf, &addr) || vfio_dmabuf_open(&addr, &dev)) {
-		fprintf(stderr, "cannot open %s through vfio\n", bdf);
-		exit(2);
-	}
-	return dev;
-}
-
-static int export_range(struct vfio_dmabuf_dev *dev, unsigned int bar,
-			uint64_t off, uint64_t len)
-{
-	struct vfio_dmabuf_range r = { off, len };
-	int fd = vfio_dmabuf_export(dev, bar, &r, 1, O_CLOEXEC | O_RDWR);
-
-	if (fd < 0) {
-		fprintf(stderr, "export failed: %s\n", strerror(-fd));
-		exit(2);
-	}
-	return fd;
-}
 
 /* An importer attachment: returns its control fd, or -errno. */
 static int importer_attach(int dmabuf, uint32_t flags)
@@ -149,28 +119,13 @@ static void check_revoked(int imp, const char *when)
 static void config_rw(struct vfio_dmabuf_dev *dev, uint64_t off, void *buf,
 		      size_t len, bool write)
 {
-	struct vfio_region_info cfg = {
-		.argsz = sizeof(cfg), .index = VFIO_PCI_CONFIG_REGION_INDEX,
-	};
-	int fd = vfio_dmabuf_device_fd(dev);
-	ssize_t n;
+	int ret = write ? vfio_dmabuf_config_write(dev, off, buf, len) :
+			  vfio_dmabuf_config_read(dev, off, buf, len);
 
-	ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &cfg);
-	n = write ? pwrite(fd, buf, len, cfg.offset + off) :
-		    pread(fd, buf, len, cfg.offset + off);
-	if (n != (ssize_t)len) {
-		perror("config space");
+	if (ret) {
+		fprintf(stderr, "config space: %s\n", strerror(-ret));
 		exit(2);
 	}
-}
-
-static void set_memory_decode(struct vfio_dmabuf_dev *dev, bool on)
-{
-	uint16_t cmd;
-
-	config_rw(dev, 4, &cmd, 2, false);
-	cmd = on ? cmd | 2 : cmd & ~2;
-	config_rw(dev, 4, &cmd, 2, true);
 }
 
 /* Offset of the PCI Express capability, or 0. */
@@ -209,7 +164,7 @@ static void test_cpu_path(int imp, const char *file)
 
 static void test_importer_rules(struct vfio_dmabuf_dev *shm)
 {
-	int fd = export_range(shm, 2, SHM_OFF, SHM_LEN);
+	int fd = export_bar(shm, 2, SHM_OFF, SHM_LEN);
 	int imp, ret, null = open("/dev/null", O_RDONLY);
 
 	ret = importer_attach(fd, DMABUF_IMPORTER_NO_P2P);
@@ -232,7 +187,7 @@ static void test_importer_rules(struct vfio_dmabuf_dev *shm)
 
 static void test_memory_decode(struct vfio_dmabuf_dev *shm, const char *file)
 {
-	int fd = export_range(shm, 2, SHM_OFF, SHM_LEN);
+	int fd = export_bar(shm, 2, SHM_OFF, SHM_LEN);
 	int imp = importer_attach(fd, 0);
 	uint32_t n0;
 
@@ -259,7 +214,7 @@ static void test_memory_decode(struct vfio_dmabuf_dev *shm, const char *file)
 static void test_resets(struct vfio_dmabuf_dev *nvme)
 {
 	struct vfio_device_info info = { .argsz = sizeof(info) };
-	int fd = export_range(nvme, 0, 0x1000, PAGE);
+	int fd = export_bar(nvme, 0, 0x1000, PAGE);
 	int imp = importer_attach(fd, 0);
 	unsigned int pcie = find_pcie_cap(nvme);
 	uint32_t devcap = 0, n0;
@@ -295,8 +250,8 @@ static void test_resets(struct vfio_dmabuf_dev *nvme)
 
 static void test_close(const char *nvme_bdf)
 {
-	struct vfio_dmabuf_dev *nvme = open_dev(nvme_bdf);
-	int fd = export_range(nvme, 0, 0x1000, PAGE);
+	struct vfio_dmabuf_dev *nvme = open_vfio(nvme_bdf);
+	int fd = export_bar(nvme, 0, 0x1000, PAGE);
 	int imp = importer_attach(fd, 0), fd2, imp2;
 	uint32_t n0;
 
@@ -307,11 +262,11 @@ static void test_close(const char *nvme_bdf)
 	      "device closed: one move_notify");
 	check_revoked(imp, "device closed");
 
-	nvme = open_dev(nvme_bdf);
+	nvme = open_vfio(nvme_bdf);
 	check(status(imp).move_notifies == n0 + 1 &&
 	      imp_call(imp, DMABUF_IMPORTER_MAP, NULL) == -ENODEV,
 	      "re-opening the device does not revive the old dma-buf");
-	fd2 = export_range(nvme, 0, 0x1000, PAGE);
+	fd2 = export_bar(nvme, 0, 0x1000, PAGE);
 	imp2 = importer_attach(fd2, 0);
 	check_map(imp2, PAGE, "re-exported");
 	close(imp);
@@ -334,8 +289,8 @@ int main(int argc, char **argv)
 	client = c.domain << 16 | c.bus << 8 | c.device << 3 | c.function;
 	expect_p2p = atoi(argv[5]);
 
-	nvme = open_dev(argv[1]);
-	shm = open_dev(argv[2]);
+	nvme = open_vfio(argv[1]);
+	shm = open_vfio(argv[2]);
 	test_importer_rules(shm);
 	test_memory_decode(shm, argv[4]);
 	test_resets(nvme);

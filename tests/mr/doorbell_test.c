@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "mr_common.h"
+#include "vfio_setup.h"
 #include "rc_pair.h"
 
 #define NVME_CAP 0x00

@@ -24,7 +24,7 @@
 #include <rdma/ib_user_verbs.h>
 
 #include "check.h"
-#include "mr_common.h"
+#include "vfio_setup.h"
 #include "rc_pair.h"
 
 #define SHM_BAR 2

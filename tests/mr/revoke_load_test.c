@@ -30,7 +30,7 @@
 #include <linux/vfio.h>
 
 #include "check.h"
-#include "mr_common.h"
+#include "vfio_setup.h"
 #include "rc_pair.h"
 
 #define DEPTH 48		/* writes in flight, at most */

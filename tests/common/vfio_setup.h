@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the dma-buf MR tests share: opening a vfio device and exporting
- * one range of a BAR, with the process exiting on set-up failures (those
- * are not what the tests check).
+ * Set-up steps the vfio C tests share: opening a device, exporting one
+ * range of a BAR, the Command register.  They exit on failure: set-up is
+ * not what the tests check.
  */
-#ifndef DOORBELL_TEST_MR_COMMON_H
-#define DOORBELL_TEST_MR_COMMON_H
+#ifndef DOORBELL_TEST_VFIO_SETUP_H
+#define DOORBELL_TEST_VFIO_SETUP_H
 
 #include <stdint.h>
 

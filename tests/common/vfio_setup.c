@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Set-up helpers of the dma-buf MR tests: see mr_common.h. */
+/* Set-up steps the vfio C tests share: see vfio_setup.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mr_common.h"
+#include "vfio_setup.h"
 
 const char *err_name(int ret)
 {
