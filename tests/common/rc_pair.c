@@ -176,3 +176,26 @@ int rc_rdma(struct rc_side *from, enum ibv_wr_opcode opcode, void *laddr,
 	memset(wc, 0, sizeof(*wc));
 	return rc_wait_wc(from->cq, wc) ? 0 : ETIMEDOUT;
 }
+
+uint32_t rc_bind_window(struct rc_side *s, struct ibv_mw *mw,
+			struct ibv_mr *mr, uint64_t addr, uint64_t len,
+			int access, struct ibv_wc *wc)
+{
+	struct ibv_send_wr wr = {
+		.wr_id = 7,
+		.opcode = IBV_WR_BIND_MW,
+		.send_flags = IBV_SEND_SIGNALED,
+		.bind_mw = {
+			.mw = mw,
+			.rkey = ibv_inc_rkey(mw->rkey),
+			.bind_info = { .mr = mr, .addr = addr, .length = len,
+				       .mw_access_flags = access },
+		},
+	}, *bad;
+
+	memset(wc, 0, sizeof(*wc));
+	if (ibv_post_send(s->qp, &wr, &bad) || !rc_wait_wc(s->cq, wc) ||
+	    wc->status != IBV_WC_SUCCESS || wc->opcode != IBV_WC_BIND_MW)
+		return 0;
+	return wr.bind_mw.rkey;
+}

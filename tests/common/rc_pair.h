@@ -52,4 +52,13 @@ int rc_rdma(struct rc_side *from, enum ibv_wr_opcode opcode, void *laddr,
 	    uint32_t lkey, uint32_t len, uint64_t raddr, uint32_t rkey,
 	    struct ibv_wc *wc);
 
+/*
+ * Bind type 2 window @mw over [@addr, +@len) of @mr with a BIND_MW work
+ * request on s->qp, and wait for it.  The window's new rkey, or 0 with
+ * *@wc telling why (status IBV_WC_SUCCESS and opcode 0 if it never came).
+ */
+uint32_t rc_bind_window(struct rc_side *s, struct ibv_mw *mw,
+			struct ibv_mr *mr, uint64_t addr, uint64_t len,
+			int access, struct ibv_wc *wc);
+
 #endif

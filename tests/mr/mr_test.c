@@ -111,13 +111,13 @@ static void test_data_path(int dmabuf)
 		uint32_t size;
 		uint32_t off;
 	} cases[] = {
-		{ 1, 0 },	{ 1, 3 },	  { 2, 1 },	    { 3, 5 },
-		{ 4, 0 },	{ 4, 2 },	  { 4, 4 },	    { 5, 7 },
-		{ 7, 9 },	{ 8, 0 },	  { 8, 4 },	    { 8, 8 },
-		{ 9, 3 },	{ 15, 1 },	  { 16, 8 },	    { 63, 1 },
-		{ 64, 0 },	{ 100, 13 },	  { 1024, 0 },	    { 1025, 511 },
-		{ 4095, 1 },	{ 4096, 0 },	  { 4096, 2048 },   { 4097, 4095 },
-		{ 65536, 0 },	{ 65537, 3 },	  { 1 << 20, 0 },   { 1 << 20, 4093 },
+		{ 1, 0 }, { 1, 3 }, { 2, 1 }, { 3, 5 },
+		{ 4, 0 }, { 4, 2 }, { 4, 4 }, { 5, 7 },
+		{ 7, 9 }, { 8, 0 }, { 8, 4 }, { 8, 8 },
+		{ 9, 3 }, { 15, 1 }, { 16, 8 }, { 63, 1 },
+		{ 64, 0 }, { 100, 13 }, { 1024, 0 }, { 1025, 511 },
+		{ 4095, 1 }, { 4096, 0 }, { 4096, 2048 }, { 4097, 4095 },
+		{ 65536, 0 }, { 65537, 3 }, { 1 << 20, 0 }, { 1 << 20, 4093 },
 	};
 	struct ibv_mr *mr;
 	unsigned int i;
@@ -146,29 +146,6 @@ static void test_data_path(int dmabuf)
 	}
 }
 
-/* Bind a type 2 window over [@addr, +@len) of @mr; its rkey, or 0. */
-static uint32_t bind_window(struct ibv_mw *mw, struct ibv_mr *mr,
-			    uint64_t addr, uint64_t len, int access)
-{
-	struct ibv_send_wr wr = {
-		.wr_id = 7,
-		.opcode = IBV_WR_BIND_MW,
-		.send_flags = IBV_SEND_SIGNALED,
-		.bind_mw = {
-			.mw = mw,
-			.rkey = ibv_inc_rkey(mw->rkey),
-			.bind_info = { .mr = mr, .addr = addr, .length = len,
-				       .mw_access_flags = access },
-		},
-	}, *bad;
-	struct ibv_wc wc;
-
-	if (ibv_post_send(b.qp, &wr, &bad) || !rc_wait_wc(b.cq, &wc) ||
-	    wc.status != IBV_WC_SUCCESS)
-		return 0;
-	return wr.bind_mw.rkey;
-}
-
 static void test_windows(int dmabuf)
 {
 	uint64_t win = MR_IOVA + 0x40, got = 0;
@@ -189,7 +166,8 @@ static void test_windows(int dmabuf)
 		check(false, "a type 2 window (%s)", strerror(errno));
 		return;
 	}
-	rkey = bind_window(mw, mr, win, 8, IBV_ACCESS_REMOTE_WRITE);
+	rkey = rc_bind_window(&b, mw, mr, win, 8, IBV_ACCESS_REMOTE_WRITE,
+			      &wc);
 	check(rkey != 0, "bind a type 2 window over 8 bytes of the BAR MR");
 
 	memcpy(src, &v, 8);
@@ -220,9 +198,9 @@ static void test_windows(int dmabuf)
 	/* The window may ask for atomics; device memory still says no. */
 	ibv_dealloc_mw(mw);
 	mw = ibv_alloc_mw(b.pd, IBV_MW_TYPE_2);
-	rkey = mw ? bind_window(mw, mr, win, 8,
-				IBV_ACCESS_REMOTE_WRITE |
-				IBV_ACCESS_REMOTE_ATOMIC) : 0;
+	rkey = mw ? rc_bind_window(&b, mw, mr, win, 8,
+				   IBV_ACCESS_REMOTE_WRITE |
+				   IBV_ACCESS_REMOTE_ATOMIC, &wc) : 0;
 	check(rkey != 0, "bind a window with REMOTE_ATOMIC over the BAR MR");
 	ret = rc_rdma(&a, IBV_WR_ATOMIC_FETCH_AND_ADD, back, back_mr->lkey, 8,
 		      win, rkey, &wc);
@@ -374,7 +352,8 @@ int main(int argc, char **argv)
 	      argv[3]);
 	shm = open_vfio(argv[5]);
 	shm_file = argv[6];
-	if (vfio_dmabuf_bar_info(shm, SHM_BAR, &bar) || bar.size < MR_OFF + MR_LEN)
+	if (vfio_dmabuf_bar_info(shm, SHM_BAR, &bar) ||
+	    bar.size < MR_OFF + MR_LEN)
 		return 2;
 
 	src = aligned_alloc(4096, BUF_LEN);
