@@ -60,6 +60,12 @@ rxe_two_peers() {
 	ip route add "$RXE_A_IP" dev vb src "$RXE_B_IP" table 102
 	ip rule add pref 100 lookup local
 	ip rule del pref 0 lookup local
+	# Permanent neighbours: rdma_cm's first address resolution would
+	# otherwise wait for an ARP exchange it is not woken for.
+	ip neigh replace "$RXE_B_IP" dev va nud permanent \
+		lladdr "$(cat /sys/class/net/vb/address)"
+	ip neigh replace "$RXE_A_IP" dev vb nud permanent \
+		lladdr "$(cat /sys/class/net/va/address)"
 	rdma link add rxea type rxe netdev va || fail "rdma link add rxea"
 	rdma link add rxeb type rxe netdev vb || fail "rdma link add rxeb"
 	rxe_wait_active rxea

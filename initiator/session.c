@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Connecting to a target, and the verbs every command path shares:
+ * posting and waiting, SEND and RECV of protocol messages.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "private.h"
+
+#define DBI_DEFAULT_TIMEOUT_MS	5000
+
+uint64_t dbi_now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000ull + t.tv_nsec / 1000000;
+}
+
+static int wc_errno(const struct ibv_wc *wc)
+{
+	switch (wc->status) {
+	case IBV_WC_SUCCESS:
+		return 0;
+	case IBV_WC_REM_ACCESS_ERR:
+		return -EACCES;
+	case IBV_WC_WR_FLUSH_ERR:
+	case IBV_WC_RETRY_EXC_ERR:
+	case IBV_WC_RNR_RETRY_EXC_ERR:
+		return -ECONNRESET;
+	default:
+		return -EIO;
+	}
+}
+
+/* The next completion, within the session's timeout. */
+static int dbi_next_wc(struct dbi_session *s, struct ibv_wc *wc)
+{
+	uint64_t limit = dbi_now_ms() + s->timeout_ms;
+	unsigned int spins = 0;
+	int n;
+
+	for (;;) {
+		n = ibv_poll_cq(s->cq, 1, wc);
+		if (n < 0)
+			return -EIO;
+		if (n)
+			return 0;
+		if (++spins % 4096 == 0 && dbi_now_ms() > limit)
+			return -ETIMEDOUT;
+	}
+}
+
+int dbi_post_wait(struct dbi_session *s, struct ibv_send_wr *wr)
+{
+	struct ibv_send_wr *bad, *last = wr;
+	struct ibv_wc wc;
+	int ret;
+
+	while (last->next)
+		last = last->next;
+	last->send_flags |= IBV_SEND_SIGNALED;
+	if (ibv_post_send(s->id->qp, wr, &bad))
+		return -errno;
+	for (;;) {
+		ret = dbi_next_wc(s, &wc);
+		if (ret)
+			return ret;
+		if (wc.status != IBV_WC_SUCCESS)
+			return wc_errno(&wc);
+		if (wc.opcode == IBV_WC_RECV) {
+			if (s->nr_early_recv == DBI_RECVS)
+				return -EPROTO;
+			s->early_recv[s->nr_early_recv++] = wc.wr_id;
+			continue;
+		}
+		if (wc.wr_id == last->wr_id)
+			return 0;
+	}
+}
+
+static int dbi_post_recv(struct dbi_session *s, unsigned int slot)
+{
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)&s->stage->recv[slot],
+		.length = sizeof(struct db_msg),
+		.lkey = s->stage_mr->lkey,
+	};
+	struct ibv_recv_wr wr = { .wr_id = slot, .sg_list = &sge,
+				  .num_sge = 1 }, *bad;
+
+	return ibv_post_recv(s->id->qp, &wr, &bad) ? -errno : 0;
+}
+
+/* The slot of the next received message, early or new. */
+static int dbi_next_recv(struct dbi_session *s, unsigned int *slot)
+{
+	struct ibv_wc wc;
+	int ret;
+
+	if (s->nr_early_recv) {
+		*slot = s->early_recv[0];
+		memmove(s->early_recv, s->early_recv + 1,
+			--s->nr_early_recv * sizeof(s->early_recv[0]));
+		return 0;
+	}
+	for (;;) {
+		ret = dbi_next_wc(s, &wc);
+		if (ret)
+			return ret;
+		if (wc.status != IBV_WC_SUCCESS)
+			return wc_errno(&wc);
+		if (wc.opcode == IBV_WC_RECV) {
+			*slot = wc.wr_id;
+			return 0;
+		}
+	}
+}
+
+int dbi_recv_wait(struct dbi_session *s, uint8_t type, struct db_msg *msg)
+{
+	unsigned int slot;
+	int ret;
+
+	ret = dbi_next_recv(s, &slot);
+	if (ret)
+		return ret;
+	*msg = s->stage->recv[slot];
+	ret = dbi_post_recv(s, slot);
+	if (ret)
+		return ret;
+	if (msg->magic != DB_PROTO_MAGIC || msg->type != type)
+		return -EPROTO;
+	return 0;
+}
+
+int dbi_send(struct dbi_session *s, const struct db_msg *msg)
+{
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)&s->stage->send,
+		.length = sizeof(*msg),
+		.lkey = s->stage_mr->lkey,
+	};
+	struct ibv_send_wr wr = { .wr_id = 1, .sg_list = &sge, .num_sge = 1,
+				  .opcode = IBV_WR_SEND };
+
+	s->stage->send = *msg;
+	return dbi_post_wait(s, &wr);
+}
+
+/* Wait for the next CM event; it must be @want. */
+static int cm_wait(struct dbi_session *s, enum rdma_cm_event_type want,
+		   int *reason)
+{
+	struct pollfd pfd = { .fd = s->channel->fd, .events = POLLIN };
+	struct rdma_cm_event *ev;
+	int ret;
+
+	if (poll(&pfd, 1, s->timeout_ms) <= 0)
+		return -ETIMEDOUT;
+	if (rdma_get_cm_event(s->channel, &ev))
+		return -errno;
+	ret = ev->event == want ? 0 : -ECONNREFUSED;
+	switch (ev->event) {
+	case RDMA_CM_EVENT_ADDR_ERROR:
+	case RDMA_CM_EVENT_ROUTE_ERROR:
+	case RDMA_CM_EVENT_UNREACHABLE:
+		ret = ev->status ? ev->status : -EHOSTUNREACH;
+		if (ret > 0)
+			ret = -ret;
+		break;
+	case RDMA_CM_EVENT_REJECTED:
+		/* The target says why in the private data; else no listener. */
+		if (ev->param.conn.private_data_len >= sizeof(int32_t) &&
+		    reason)
+			memcpy(reason, ev->param.conn.private_data,
+			       sizeof(int32_t));
+		break;
+	default:
+		break;
+	}
+	rdma_ack_cm_event(ev);
+	return ret;
+}
+
+static int dbi_setup_verbs(struct dbi_session *s)
+{
+	struct ibv_qp_init_attr attr = {
+		.qp_type = IBV_QPT_RC,
+		.cap = { .max_send_wr = 16, .max_recv_wr = DBI_RECVS,
+			 .max_send_sge = 1, .max_recv_sge = 1 },
+	};
+	unsigned int i;
+	int ret;
+
+	s->pd = ibv_alloc_pd(s->id->verbs);
+	if (!s->pd)
+		return -ENOMEM;
+	s->cq = ibv_create_cq(s->id->verbs, 32, NULL, NULL, 0);
+	if (!s->cq)
+		return -ENOMEM;
+	attr.send_cq = s->cq;
+	attr.recv_cq = s->cq;
+	if (rdma_create_qp(s->id, s->pd, &attr))
+		return -errno;
+	s->stage = aligned_alloc(4096, sizeof(*s->stage));
+	if (!s->stage)
+		return -ENOMEM;
+	memset(s->stage, 0, sizeof(*s->stage));
+	s->stage_mr = ibv_reg_mr(s->pd, s->stage, sizeof(*s->stage),
+				 IBV_ACCESS_LOCAL_WRITE |
+				 IBV_ACCESS_REMOTE_READ |
+				 IBV_ACCESS_REMOTE_WRITE);
+	if (!s->stage_mr)
+		return -errno;
+	for (i = 0; i < DBI_RECVS; i++) {
+		ret = dbi_post_recv(s, i);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int dbi_resolve(struct dbi_session *s, const struct dbi_options *o)
+{
+	struct rdma_addrinfo hints = { .ai_port_space = RDMA_PS_TCP };
+	struct rdma_addrinfo *dst = NULL, *src = NULL;
+	int ret;
+
+	ret = rdma_getaddrinfo(o->server, o->port ? o->port : DB_DEFAULT_PORT,
+			       &hints, &dst);
+	if (ret)
+		return -EHOSTUNREACH;
+	if (o->source) {
+		hints.ai_flags = RAI_PASSIVE;
+		if (rdma_getaddrinfo(o->source, NULL, &hints, &src)) {
+			rdma_freeaddrinfo(dst);
+			return -EADDRNOTAVAIL;
+		}
+	}
+	ret = rdma_resolve_addr(s->id, src ? src->ai_src_addr : NULL,
+				dst->ai_dst_addr, s->timeout_ms) ? -errno : 0;
+	if (!ret)
+		ret = cm_wait(s, RDMA_CM_EVENT_ADDR_RESOLVED, NULL);
+	if (!ret)
+		ret = rdma_resolve_route(s->id, s->timeout_ms) ? -errno : 0;
+	if (!ret)
+		ret = cm_wait(s, RDMA_CM_EVENT_ROUTE_RESOLVED, NULL);
+	if (src)
+		rdma_freeaddrinfo(src);
+	rdma_freeaddrinfo(dst);
+	return ret;
+}
+
+int dbi_connect(const struct dbi_options *o, struct dbi_session **sp)
+{
+	struct db_connect_req req = {
+		.magic = DB_PROTO_MAGIC,
+		.version = DB_PROTO_VERSION,
+	};
+	struct rdma_conn_param param = {
+		.private_data = &req,
+		.private_data_len = sizeof(req),
+		.responder_resources = 4,
+		.initiator_depth = 4,
+		.retry_count = 7,
+		.rnr_retry_count = 7,
+	};
+	struct dbi_session *s;
+	struct db_msg msg;
+	int reason = 0, ret;
+
+	if (!o || !o->server || o->mode > DB_MODE_MAX)
+		return -EINVAL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->mode = o->mode ? o->mode : DB_MODE_ONE_SIDED;
+	s->timeout_ms = o->timeout_ms ? o->timeout_ms : DBI_DEFAULT_TIMEOUT_MS;
+	req.mode = s->mode;
+	req.depth = o->depth;
+	s->channel = rdma_create_event_channel();
+	if (!s->channel ||
+	    rdma_create_id(s->channel, &s->id, s, RDMA_PS_TCP)) {
+		ret = -errno;
+		goto fail;
+	}
+	ret = dbi_resolve(s, o);
+	if (!ret)
+		ret = dbi_setup_verbs(s);
+	if (!ret)
+		ret = rdma_connect(s->id, &param) ? -errno : 0;
+	if (!ret)
+		ret = cm_wait(s, RDMA_CM_EVENT_ESTABLISHED, &reason);
+	if (ret == -ECONNREFUSED && reason < 0)
+		ret = reason;
+	if (!ret)
+		ret = dbi_recv_wait(s, DB_MSG_READY, &msg);
+	if (ret)
+		goto fail;
+	s->ready = msg.ready;
+	if (!s->ready.block_size || s->ready.depth < 2 ||
+	    s->ready.max_transfer > DBI_MAX_TRANSFER ||
+	    s->ready.max_transfer < s->ready.block_size) {
+		ret = -EPROTO;
+		goto fail;
+	}
+	s->max_blocks = s->ready.max_transfer / s->ready.block_size;
+	s->phase = 1;
+	*sp = s;
+	return 0;
+fail:
+	dbi_disconnect(s);
+	return ret;
+}
+
+void dbi_disconnect(struct dbi_session *s)
+{
+	if (!s)
+		return;
+	if (s->id && s->id->qp) {
+		rdma_disconnect(s->id);
+		rdma_destroy_qp(s->id);
+	}
+	if (s->stage_mr)
+		ibv_dereg_mr(s->stage_mr);
+	free(s->stage);
+	if (s->cq)
+		ibv_destroy_cq(s->cq);
+	if (s->pd)
+		ibv_dealloc_pd(s->pd);
+	if (s->id)
+		rdma_destroy_id(s->id);
+	if (s->channel)
+		rdma_destroy_event_channel(s->channel);
+	free(s);
+}
+
+const struct db_ready *dbi_geometry(const struct dbi_session *s)
+{
+	return &s->ready;
+}
+
+int dbi_probe_write(struct dbi_session *s, uint64_t addr, uint32_t rkey,
+		    uint32_t value)
+{
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)&s->stage->probe,
+		.length = 4,
+		.lkey = s->stage_mr->lkey,
+	};
+	struct ibv_send_wr wr = {
+		.wr_id = 2, .sg_list = &sge, .num_sge = 1,
+		.opcode = IBV_WR_RDMA_WRITE,
+		.wr.rdma = { .remote_addr = addr, .rkey = rkey },
+	};
+
+	s->stage->probe = value;
+	return dbi_post_wait(s, &wr);
+}
+
+int dbi_target_stats(struct dbi_session *s, struct db_stats *stats)
+{
+	struct db_msg msg = { .magic = DB_PROTO_MAGIC, .type = DB_MSG_STATS,
+			      .tag = s->next_tag++ };
+	int ret;
+
+	ret = dbi_send(s, &msg);
+	if (!ret)
+		ret = dbi_recv_wait(s, DB_MSG_STATS, &msg);
+	if (!ret)
+		*stats = msg.stats;
+	return ret;
+}

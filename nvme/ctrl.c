@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The controller: reset and enable with an admin queue, Identify, queue
+ * count, shutdown.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "private.h"
+
+#define NVME_ADMIN_DEPTH	32
+#define NVME_PCI_COMMAND	0x04
+#define NVME_PCI_CMD_MEMORY	0x0002
+#define NVME_PCI_CMD_MASTER	0x0004
+
+static int reg_read(struct nvme_ctrl *ctrl, uint64_t off, void *v, size_t len)
+{
+	return vfio_dmabuf_bar_read(ctrl->dev, 0, off, v, len);
+}
+
+static int reg_write32(struct nvme_ctrl *ctrl, uint64_t off, uint32_t v)
+{
+	return vfio_dmabuf_bar_write(ctrl->dev, 0, off, &v, sizeof(v));
+}
+
+static int reg_write64(struct nvme_ctrl *ctrl, uint64_t off, uint64_t v)
+{
+	return vfio_dmabuf_bar_write(ctrl->dev, 0, off, &v, sizeof(v));
+}
+
+/* Wait within CAP.TO for CSTS & @mask to read @want. */
+static int wait_csts(struct nvme_ctrl *ctrl, uint32_t mask, uint32_t want)
+{
+	unsigned int waited;
+	uint32_t csts;
+	int ret;
+
+	for (waited = 0; waited <= ctrl->timeout_ms; waited++) {
+		ret = reg_read(ctrl, NVME_REG_CSTS, &csts, sizeof(csts));
+		if (ret)
+			return ret;
+		if (csts == 0xffffffff)
+			return -ENODEV;		/* the device is gone */
+		if ((csts & NVME_CSTS_CFS) && want)
+			return -EIO;		/* controller fatal status */
+		if ((csts & mask) == want)
+			return 0;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
+}
+
+int nvme_admin_sync(struct nvme_ctrl *ctrl, struct nvme_sqe *sqe,
+		    uint32_t *result)
+{
+	struct nvme_cqe cqe;
+	int ret;
+
+	pthread_mutex_lock(&ctrl->admin_lock);
+	nvme_submit(&ctrl->admin, sqe);
+	ret = nvme_poll(&ctrl->admin, &cqe, NVME_COMMAND_TIMEOUT_MS);
+	if (ret >= 0 && cqe.cid != sqe->cid)
+		ret = -EPROTO;
+	pthread_mutex_unlock(&ctrl->admin_lock);
+	if (!ret && result)
+		*result = cqe.result;
+	return ret;
+}
+
+/* Disable, then enable with the admin queue pair at its start. */
+static int ctrl_enable(struct nvme_ctrl *ctrl)
+{
+	uint32_t aqa = (NVME_ADMIN_DEPTH - 1) << 16 | (NVME_ADMIN_DEPTH - 1);
+	int ret;
+
+	ret = reg_write32(ctrl, NVME_REG_CC, 0);
+	if (!ret)
+		ret = wait_csts(ctrl, NVME_CSTS_RDY, 0);
+	if (ret)
+		return ret;
+	nvme_queue_rewind(&ctrl->admin);
+	ret = reg_write32(ctrl, NVME_REG_AQA, aqa);
+	if (!ret)
+		ret = reg_write64(ctrl, NVME_REG_ASQ, ctrl->admin.sq.iova);
+	if (!ret)
+		ret = reg_write64(ctrl, NVME_REG_ACQ, ctrl->admin.cq.iova);
+	if (!ret)
+		ret = reg_write32(ctrl, NVME_REG_CC,
+				  NVME_CC_EN | NVME_CC_CSS_NVM |
+				  NVME_CC_MPS_4K | NVME_CC_IOSQES_64 |
+				  NVME_CC_IOCQES_16);
+	if (!ret)
+		ret = wait_csts(ctrl, NVME_CSTS_RDY, NVME_CSTS_RDY);
+	return ret;
+}
+
+static void copy_trimmed(char *dst, const uint8_t *src, size_t len)
+{
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+	while (len && dst[len - 1] == ' ')
+		dst[--len] = '\0';
+}
+
+static int ctrl_identify(struct nvme_ctrl *ctrl)
+{
+	const uint8_t *id = ctrl->identify.vaddr;
+	struct nvme_sqe sqe = {
+		.opcode = NVME_ADMIN_IDENTIFY,
+		.prp1 = ctrl->identify.iova,
+		.cdw10 = NVME_IDENTIFY_CTRL,
+	};
+	unsigned int mdts, flbas;
+	uint32_t granted;
+	int ret;
+
+	ret = nvme_admin_sync(ctrl, &sqe, NULL);
+	if (ret)
+		return ret;
+	copy_trimmed(ctrl->serial, id + 4, 20);
+	copy_trimmed(ctrl->model, id + 24, 40);
+	mdts = id[77];
+	ctrl->max_transfer = 8192;	/* what a PRP pair covers */
+	if (mdts && (4096u << mdts) < ctrl->max_transfer)
+		ctrl->max_transfer = 4096u << mdts;
+
+	sqe = (struct nvme_sqe){
+		.opcode = NVME_ADMIN_IDENTIFY,
+		.nsid = 1,
+		.prp1 = ctrl->identify.iova,
+		.cdw10 = NVME_IDENTIFY_NS,
+	};
+	ret = nvme_admin_sync(ctrl, &sqe, NULL);
+	if (ret)
+		return ret;
+	ctrl->ns.nsid = 1;
+	memcpy(&ctrl->ns.blocks, id, 8);
+	flbas = id[26] & 0xf;
+	ctrl->ns.lba_shift = id[128 + 4 * flbas + 2];
+	if (!ctrl->ns.blocks || ctrl->ns.lba_shift < 9 ||
+	    ctrl->ns.lba_shift > 12)
+		return -ENODEV;		/* no usable namespace 1 */
+
+	/* As many I/O queue pairs as the controller grants. */
+	sqe = (struct nvme_sqe){
+		.opcode = NVME_ADMIN_SET_FEATURES,
+		.cdw10 = NVME_FEAT_NUM_QUEUES,
+		.cdw11 = 0xfffe << 16 | 0xfffe,
+	};
+	ret = nvme_admin_sync(ctrl, &sqe, &granted);
+	if (ret)
+		return ret;
+	ctrl->nr_io_queues = 1 + ((granted & 0xffff) < (granted >> 16) ?
+				  (granted & 0xffff) : (granted >> 16));
+	return 0;
+}
+
+static int ctrl_map_doorbells(struct nvme_ctrl *ctrl)
+{
+	struct vfio_dmabuf_bar bar;
+	long page = sysconf(_SC_PAGESIZE);
+	void *p;
+	int ret;
+
+	ret = vfio_dmabuf_bar_info(ctrl->dev, 0, &bar);
+	if (ret)
+		return ret;
+	ctrl->doorbell_stride = 4u << NVME_CAP_DSTRD(ctrl->cap);
+	ctrl->doorbell_page = NVME_REG_DOORBELLS & ~(uint64_t)(page - 1);
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 vfio_dmabuf_device_fd(ctrl->dev),
+		 bar.offset + ctrl->doorbell_page);
+	if (p == MAP_FAILED)
+		return -errno;
+	ctrl->doorbells = p;
+	return 0;
+}
+
+static int ctrl_setup(struct nvme_ctrl *ctrl)
+{
+	uint16_t cmd;
+	int ret;
+
+	/* The controller fetches commands by DMA: it must be a bus master. */
+	ret = vfio_dmabuf_config_read(ctrl->dev, NVME_PCI_COMMAND, &cmd,
+				      sizeof(cmd));
+	if (ret)
+		return ret;
+	cmd |= NVME_PCI_CMD_MEMORY | NVME_PCI_CMD_MASTER;
+	ret = vfio_dmabuf_config_write(ctrl->dev, NVME_PCI_COMMAND, &cmd,
+				       sizeof(cmd));
+	if (!ret)
+		ret = reg_read(ctrl, NVME_REG_CAP, &ctrl->cap,
+			       sizeof(ctrl->cap));
+	if (ret)
+		return ret;
+	if (ctrl->cap == ~0ull)
+		return -ENODEV;
+	if (NVME_CAP_MPSMIN(ctrl->cap) != 0)
+		return -EOPNOTSUPP;	/* no 4 KiB memory pages */
+	ctrl->timeout_ms = NVME_CAP_TO_MS(ctrl->cap);
+	if (!ctrl->timeout_ms)
+		ctrl->timeout_ms = 500;
+	/* One page per ring keeps each queue one contiguous DMA range. */
+	ctrl->max_depth = NVME_CAP_MQES(ctrl->cap);
+	if (ctrl->max_depth > 4096 / sizeof(struct nvme_sqe))
+		ctrl->max_depth = 4096 / sizeof(struct nvme_sqe);
+
+	ret = ctrl_map_doorbells(ctrl);
+	if (ret)
+		return ret;
+	ctrl->admin.qid = 0;
+	ctrl->admin.depth = NVME_ADMIN_DEPTH;
+	nvme_queue_set_doorbells(ctrl, &ctrl->admin);
+	ret = nvme_dma_alloc(ctrl, 4096, &ctrl->admin.sq);
+	if (!ret)
+		ret = nvme_dma_alloc(ctrl, 4096, &ctrl->admin.cq);
+	if (!ret)
+		ret = nvme_dma_alloc(ctrl, 4096, &ctrl->identify);
+	if (!ret)
+		ret = ctrl_enable(ctrl);
+	if (!ret)
+		ret = ctrl_identify(ctrl);
+	return ret;
+}
+
+static void ctrl_release(struct nvme_ctrl *ctrl)
+{
+	nvme_dma_free(ctrl, &ctrl->identify);
+	nvme_dma_free(ctrl, &ctrl->admin.sq);
+	nvme_dma_free(ctrl, &ctrl->admin.cq);
+	if (ctrl->doorbells)
+		munmap((void *)ctrl->doorbells, sysconf(_SC_PAGESIZE));
+	vfio_dmabuf_close(ctrl->dev);
+	pthread_mutex_destroy(&ctrl->admin_lock);
+	pthread_mutex_destroy(&ctrl->iova_lock);
+	free(ctrl);
+}
+
+int nvme_ctrl_open(const char *bdf, struct nvme_ctrl **ctrlp)
+{
+	struct vfio_pci_addr addr;
+	struct nvme_ctrl *ctrl;
+	int ret;
+
+	ret = vfio_pci_addr_parse(bdf, &addr);
+	if (ret)
+		return ret;
+	ctrl = calloc(1, sizeof(*ctrl));
+	if (!ctrl)
+		return -ENOMEM;
+	vfio_pci_addr_format(&addr, ctrl->bdf);
+	pthread_mutex_init(&ctrl->admin_lock, NULL);
+	pthread_mutex_init(&ctrl->iova_lock, NULL);
+	nvme_dma_init(ctrl);
+	ret = vfio_dmabuf_open(&addr, &ctrl->dev);
+	if (ret) {
+		ctrl->dev = NULL;
+		ctrl_release(ctrl);
+		return ret;
+	}
+	ret = ctrl_setup(ctrl);
+	if (ret) {
+		reg_write32(ctrl, NVME_REG_CC, 0);
+		ctrl_release(ctrl);
+		return ret;
+	}
+	*ctrlp = ctrl;
+	return 0;
+}
+
+int nvme_ctrl_reset(struct nvme_ctrl *ctrl)
+{
+	int ret;
+
+	pthread_mutex_lock(&ctrl->admin_lock);
+	ret = ctrl_enable(ctrl);
+	pthread_mutex_unlock(&ctrl->admin_lock);
+	if (!ret)
+		ret = ctrl_identify(ctrl);
+	return ret;
+}
+
+void nvme_ctrl_close(struct nvme_ctrl *ctrl)
+{
+	uint32_t cc;
+
+	if (!ctrl)
+		return;
+	/* A normal shutdown, so the controller flushes what it caches. */
+	if (!reg_read(ctrl, NVME_REG_CC, &cc, sizeof(cc)) &&
+	    !reg_write32(ctrl, NVME_REG_CC, cc | NVME_CC_SHN_NORMAL))
+		wait_csts(ctrl, NVME_CSTS_SHST_MASK, NVME_CSTS_SHST_DONE);
+	reg_write32(ctrl, NVME_REG_CC, 0);
+	wait_csts(ctrl, NVME_CSTS_RDY, 0);
+	ctrl_release(ctrl);
+}

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Read, Write and Flush commands of the NVM command set. */
+#include <errno.h>
+#include <string.h>
+
+#include "nvme.h"
+
+int nvme_io_sync(struct nvme_queue *q, struct nvme_sqe *sqe,
+		 unsigned int timeout_ms)
+{
+	struct nvme_cqe cqe;
+	int ret;
+
+	nvme_submit(q, sqe);
+	ret = nvme_poll(q, &cqe, timeout_ms);
+	if (ret < 0)
+		return ret;
+	/* A polled queue has one command out: the CQE must be ours. */
+	if (cqe.cid != sqe->cid)
+		return -EPROTO;
+	return ret;
+}

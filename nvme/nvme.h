@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A small user-space NVMe driver over vfio-pci: controller reset and
+ * enable, the admin queue, Identify, I/O queue pairs in DMA-mapped host
+ * memory, and Read/Write/Flush.  Queues are polled; the driver asks for
+ * no interrupts.
+ *
+ * Errors: functions return 0, a negative errno (-ETIMEDOUT when the
+ * controller does not answer within CAP.TO or the command timeout, -EIO
+ * when it reports a fatal status), or a positive NVMe status (SCT << 8 |
+ * SC) when a command completes with an error; nvme_strerror() names both.
+ */
+#ifndef DOORBELL_NVME_H
+#define DOORBELL_NVME_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vfio_dmabuf.h>
+
+#include "nvme_spec.h"
+#include "nvme_status.h"
+
+/* Memory the controller can reach: mapped at @iova through the IOMMU. */
+struct nvme_dma {
+	void *vaddr;
+	uint64_t iova;
+	size_t size;
+};
+
+/*
+ * One submission/completion queue pair.  Its user owns it: nothing here
+ * is locked, so one thread at a time submits and polls.  A queue whose
+ * doorbells a remote peer rings is never submitted to locally.
+ */
+struct nvme_queue {
+	uint16_t qid;
+	uint16_t depth;			/* entries in each of SQ and CQ */
+	struct nvme_dma sq;
+	struct nvme_dma cq;
+	uint16_t sq_tail;
+	uint16_t cq_head;
+	uint8_t phase;			/* of the next CQE to consume */
+	uint16_t next_cid;
+	volatile uint32_t *sq_doorbell;
+	volatile uint32_t *cq_doorbell;
+};
+
+struct nvme_namespace {
+	uint32_t nsid;
+	uint64_t blocks;		/* NSZE */
+	unsigned int lba_shift;		/* log2 of the block size */
+};
+
+struct nvme_ctrl {
+	struct vfio_dmabuf_dev *dev;
+	char bdf[16];
+	uint64_t cap;
+	unsigned int timeout_ms;	/* CAP.TO, for enable and disable */
+	unsigned int max_depth;		/* CAP.MQES, capped at one page */
+	uint16_t nr_io_queues;		/* granted by Set Features */
+	uint32_t max_transfer;		/* bytes per command (MDTS) */
+	char model[41];
+	char serial[21];
+	struct nvme_namespace ns;	/* namespace 1 */
+
+	/* The doorbell page of BAR0, mapped for this process's own stores. */
+	volatile uint32_t *doorbells;
+	uint64_t doorbell_page;		/* its offset in BAR0 */
+	unsigned int doorbell_stride;
+
+	/* admin_lock serialises admin commands: the admin queue below. */
+	pthread_mutex_t admin_lock;
+	struct nvme_queue admin;
+	struct nvme_dma identify;	/* a page for Identify data */
+
+	/* iova_lock guards next_iova: IOVAs are handed out, never reused. */
+	pthread_mutex_t iova_lock;
+	uint64_t next_iova;
+};
+
+/*
+ * Open the controller at @bdf (bound to vfio-pci), reset it, enable it
+ * with an admin queue, identify it and namespace 1, and ask for I/O
+ * queues.  Progress goes nowhere; failures leave the device closed.
+ */
+int nvme_ctrl_open(const char *bdf, struct nvme_ctrl **ctrlp);
+/* Shut the controller down (CC.SHN), disable it and close the device. */
+void nvme_ctrl_close(struct nvme_ctrl *ctrl);
+/*
+ * Reset the controller and bring the admin queue back.  Every I/O queue
+ * is gone afterwards; their memory stays allocated for nvme_queue_free().
+ * The device's dma-bufs are revoked by the reset.
+ */
+int nvme_ctrl_reset(struct nvme_ctrl *ctrl);
+
+/* Host memory for DMA: page-aligned, zeroed, mapped at a fresh IOVA. */
+int nvme_dma_alloc(struct nvme_ctrl *ctrl, size_t size, struct nvme_dma *buf);
+void nvme_dma_free(struct nvme_ctrl *ctrl, struct nvme_dma *buf);
+
+/*
+ * Allocate a queue pair's memory and create I/O CQ then SQ @qid
+ * (1..nr_io_queues) with @depth entries (2..max_depth), polled.
+ */
+int nvme_queue_create(struct nvme_ctrl *ctrl, uint16_t qid, uint16_t depth,
+		      struct nvme_queue *q);
+/* Delete SQ then CQ (ignored after a reset) and free their memory. */
+int nvme_queue_delete(struct nvme_ctrl *ctrl, struct nvme_queue *q);
+
+/* BAR0 offsets of queue @qid's SQ tail and CQ head doorbells. */
+uint64_t nvme_sq_doorbell_offset(const struct nvme_ctrl *ctrl, uint16_t qid);
+uint64_t nvme_cq_doorbell_offset(const struct nvme_ctrl *ctrl, uint16_t qid);
+
+/* Place @sqe (its cid filled in) at the SQ tail and ring the doorbell. */
+int nvme_submit(struct nvme_queue *q, struct nvme_sqe *sqe);
+/*
+ * Wait up to @timeout_ms for the next CQE, consume it, ring the CQ head
+ * doorbell.  -ETIMEDOUT if none came.
+ */
+int nvme_poll(struct nvme_queue *q, struct nvme_cqe *cqe,
+	      unsigned int timeout_ms);
+
+/* Submit one command on @q and wait for it; its status as above. */
+int nvme_io_sync(struct nvme_queue *q, struct nvme_sqe *sqe,
+		 unsigned int timeout_ms);
+
+/* The default time a command may take. */
+#define NVME_COMMAND_TIMEOUT_MS 5000
+
+#endif /* DOORBELL_NVME_H */

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Queue pairs: creating and deleting them, submitting to the SQ tail and
+ * consuming the CQ by its phase bit.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "private.h"
+
+uint64_t nvme_sq_doorbell_offset(const struct nvme_ctrl *ctrl, uint16_t qid)
+{
+	return NVME_REG_DOORBELLS + 2ull * qid * ctrl->doorbell_stride;
+}
+
+uint64_t nvme_cq_doorbell_offset(const struct nvme_ctrl *ctrl, uint16_t qid)
+{
+	return NVME_REG_DOORBELLS + (2ull * qid + 1) * ctrl->doorbell_stride;
+}
+
+void nvme_queue_set_doorbells(struct nvme_ctrl *ctrl, struct nvme_queue *q)
+{
+	uint8_t *page = (uint8_t *)ctrl->doorbells;
+
+	q->sq_doorbell = (volatile uint32_t *)(page +
+		nvme_sq_doorbell_offset(ctrl, q->qid) - ctrl->doorbell_page);
+	q->cq_doorbell = (volatile uint32_t *)(page +
+		nvme_cq_doorbell_offset(ctrl, q->qid) - ctrl->doorbell_page);
+}
+
+void nvme_queue_rewind(struct nvme_queue *q)
+{
+	memset(q->sq.vaddr, 0, q->sq.size);
+	memset(q->cq.vaddr, 0, q->cq.size);
+	q->sq_tail = 0;
+	q->cq_head = 0;
+	q->phase = 1;
+}
+
+int nvme_submit(struct nvme_queue *q, struct nvme_sqe *sqe)
+{
+	struct nvme_sqe *ring = q->sq.vaddr;
+	uint16_t next = (q->sq_tail + 1) % q->depth;
+
+	sqe->cid = q->next_cid++;
+	ring[q->sq_tail] = *sqe;
+	q->sq_tail = next;
+	/* The SQE must be in memory before the controller hears of it. */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	*q->sq_doorbell = next;
+	return 0;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000ull + t.tv_nsec / 1000000;
+}
+
+int nvme_poll(struct nvme_queue *q, struct nvme_cqe *cqe,
+	      unsigned int timeout_ms)
+{
+	volatile struct nvme_cqe *ring = q->cq.vaddr;
+	uint64_t limit = now_ms() + timeout_ms;
+	unsigned int spins = 0;
+
+	while (NVME_CQE_PHASE(ring[q->cq_head].status) != q->phase) {
+		/* Look at the clock only now and then: it costs more. */
+		if (++spins % 1024 == 0 && now_ms() > limit)
+			return -ETIMEDOUT;
+	}
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	*cqe = ring[q->cq_head];
+	if (++q->cq_head == q->depth) {
+		q->cq_head = 0;
+		q->phase ^= 1;
+	}
+	*q->cq_doorbell = q->cq_head;
+	return NVME_CQE_STATUS(cqe->status);
+}
+
+int nvme_queue_create(struct nvme_ctrl *ctrl, uint16_t qid, uint16_t depth,
+		      struct nvme_queue *q)
+{
+	struct nvme_sqe sqe;
+	int ret;
+
+	if (!qid || qid > ctrl->nr_io_queues || depth < 2 ||
+	    depth > ctrl->max_depth)
+		return -EINVAL;
+	memset(q, 0, sizeof(*q));
+	q->qid = qid;
+	q->depth = depth;
+	ret = nvme_dma_alloc(ctrl, depth * sizeof(struct nvme_sqe), &q->sq);
+	if (!ret)
+		ret = nvme_dma_alloc(ctrl, depth * sizeof(struct nvme_cqe),
+				     &q->cq);
+	if (ret)
+		goto free;
+	nvme_queue_rewind(q);
+	nvme_queue_set_doorbells(ctrl, q);
+
+	sqe = (struct nvme_sqe){
+		.opcode = NVME_ADMIN_CREATE_CQ,
+		.prp1 = q->cq.iova,
+		.cdw10 = (uint32_t)(depth - 1) << 16 | qid,
+		.cdw11 = NVME_QUEUE_PHYS_CONTIG,	/* no interrupts */
+	};
+	ret = nvme_admin_sync(ctrl, &sqe, NULL);
+	if (ret)
+		goto free;
+	sqe = (struct nvme_sqe){
+		.opcode = NVME_ADMIN_CREATE_SQ,
+		.prp1 = q->sq.iova,
+		.cdw10 = (uint32_t)(depth - 1) << 16 | qid,
+		.cdw11 = (uint32_t)qid << 16 | NVME_QUEUE_PHYS_CONTIG,
+	};
+	ret = nvme_admin_sync(ctrl, &sqe, NULL);
+	if (ret) {
+		sqe = (struct nvme_sqe){ .opcode = NVME_ADMIN_DELETE_CQ,
+					 .cdw10 = qid };
+		nvme_admin_sync(ctrl, &sqe, NULL);
+		goto free;
+	}
+	return 0;
+free:
+	nvme_dma_free(ctrl, &q->sq);
+	nvme_dma_free(ctrl, &q->cq);
+	return ret;
+}
+
+int nvme_queue_delete(struct nvme_ctrl *ctrl, struct nvme_queue *q)
+{
+	struct nvme_sqe sqe = { .opcode = NVME_ADMIN_DELETE_SQ,
+				.cdw10 = q->qid };
+	int ret;
+
+	/* The SQ first: the controller aborts what it still holds. */
+	ret = nvme_admin_sync(ctrl, &sqe, NULL);
+	sqe = (struct nvme_sqe){ .opcode = NVME_ADMIN_DELETE_CQ,
+				 .cdw10 = q->qid };
+	if (!ret)
+		ret = nvme_admin_sync(ctrl, &sqe, NULL);
+	nvme_dma_free(ctrl, &q->sq);
+	nvme_dma_free(ctrl, &q->cq);
+	return ret;
+}

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * doorbell-target: serve an NVMe controller bound to vfio-pci to RDMA
+ * initiators, one I/O queue pair each.  See doorbell-target(8).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "target.h"
+
+#define HEALTH_CHECK_MS 250
+
+void target_log(struct target *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("doorbell-target: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: doorbell-target --device BDF [options]\n"
+		"  -d, --device BDF     NVMe controller bound to vfio-pci\n"
+		"  -b, --bind ADDR      address to listen on (default: any)\n"
+		"  -p, --port PORT      rdma_cm port (default %s)\n"
+		"  -D, --max-depth N    largest queue depth granted (default %u)\n"
+		"  -h, --help\n"
+		"SIGUSR1 resets the controller; SIGINT/SIGTERM stop the target.\n",
+		DB_DEFAULT_PORT, TARGET_MAX_DEPTH);
+}
+
+static int listen_on(struct target *t, const char *bind_addr,
+		     const char *port)
+{
+	struct rdma_addrinfo hints = { .ai_flags = RAI_PASSIVE,
+				       .ai_port_space = RDMA_PS_TCP };
+	struct rdma_addrinfo *res;
+	int ret;
+
+	if (rdma_getaddrinfo(bind_addr, port, &hints, &res)) {
+		fprintf(stderr, "doorbell-target: cannot resolve %s:%s: %s\n",
+			bind_addr ? bind_addr : "*", port, strerror(errno));
+		return -EINVAL;
+	}
+	ret = 0;
+	t->cm_channel = rdma_create_event_channel();
+	if (!t->cm_channel ||
+	    rdma_create_id(t->cm_channel, &t->listen_id, t, RDMA_PS_TCP) ||
+	    rdma_bind_addr(t->listen_id, res->ai_src_addr) ||
+	    rdma_listen(t->listen_id, 16)) {
+		ret = -errno;
+		fprintf(stderr, "doorbell-target: cannot listen on %s:%s: %s\n",
+			bind_addr ? bind_addr : "*", port, strerror(errno));
+	}
+	rdma_freeaddrinfo(res);
+	return ret;
+}
+
+/* Refuse a connection, telling the initiator why (a negative errno). */
+static void reject(struct rdma_cm_id *id, int err)
+{
+	int32_t why = err;
+
+	rdma_reject(id, &why, sizeof(why));
+}
+
+static void on_connect_request(struct target *t, struct rdma_cm_event *ev)
+{
+	struct rdma_conn_param param = {
+		.responder_resources = 4,
+		.initiator_depth = 4,
+		.rnr_retry_count = 7,
+	};
+	const struct db_connect_req *req = NULL;
+	struct session *s;
+	int ret;
+
+	if (ev->param.conn.private_data_len >= sizeof(*req))
+		req = ev->param.conn.private_data;
+	ret = session_create(t, ev->id, req, &s);
+	if (!ret && rdma_accept(ev->id, &param)) {
+		ret = -errno;
+		session_destroy(s);
+	}
+	if (ret) {
+		target_log(t, "refusing a connection: %s", nvme_strerror(ret));
+		reject(ev->id, ret);
+		ev->id->context = NULL;
+	}
+}
+
+/* Returns true if the event's cm_id is to be destroyed. */
+static bool on_cm_event(struct target *t, struct rdma_cm_event *ev)
+{
+	struct session *s = ev->id->context;
+	int ret;
+
+	switch (ev->event) {
+	case RDMA_CM_EVENT_CONNECT_REQUEST:
+		on_connect_request(t, ev);
+		return ev->id->context == NULL;
+	case RDMA_CM_EVENT_ESTABLISHED:
+		ret = s ? session_start(s) : 0;
+		if (ret) {
+			target_log(t, "starting I/O queue %u: %s",
+				   s->queue.qid, nvme_strerror(ret));
+			rdma_disconnect(ev->id);
+		}
+		return false;
+	case RDMA_CM_EVENT_DISCONNECTED:
+		rdma_disconnect(ev->id);
+		/* fall through */
+	case RDMA_CM_EVENT_REJECTED:
+	case RDMA_CM_EVENT_UNREACHABLE:
+	case RDMA_CM_EVENT_CONNECT_ERROR:
+	case RDMA_CM_EVENT_TIMEWAIT_EXIT:
+		if (s) {
+			target_log(t, "initiator on I/O queue %u left",
+				   s->queue.qid);
+			session_destroy(s);
+			return true;
+		}
+		return false;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Reset the controller under its initiators: disconnect every session
+ * (what they had in flight is not acknowledged), reset, and serve anew.
+ */
+static int target_reset(struct target *t)
+{
+	struct rdma_cm_id *id;
+	int ret;
+
+	target_log(t, "resetting the controller");
+	while (t->sessions) {
+		id = t->sessions->cm_id;
+		rdma_disconnect(id);
+		session_destroy(t->sessions);
+		rdma_destroy_id(id);
+	}
+	ret = nvme_ctrl_reset(t->ctrl);
+	if (ret)
+		target_log(t, "controller reset failed: %s",
+			   nvme_strerror(ret));
+	else
+		target_log(t, "controller ready again");
+	return ret;
+}
+
+/* A controller that lost RDY or reports fatal status needs a reset. */
+static bool target_healthy(struct target *t)
+{
+	uint32_t csts;
+
+	if (vfio_dmabuf_bar_read(t->ctrl->dev, 0, NVME_REG_CSTS, &csts,
+				 sizeof(csts)))
+		return false;
+	return (csts & (NVME_CSTS_RDY | NVME_CSTS_CFS)) == NVME_CSTS_RDY;
+}
+
+static int serve(struct target *t, int sig_fd)
+{
+	struct pollfd fds[2] = {
+		{ .fd = t->cm_channel->fd, .events = POLLIN },
+		{ .fd = sig_fd, .events = POLLIN },
+	};
+	struct signalfd_siginfo si;
+	struct rdma_cm_event *ev;
+	struct rdma_cm_id *id;
+	bool destroy;
+
+	for (;;) {
+		if (poll(fds, 2, HEALTH_CHECK_MS) < 0 && errno != EINTR)
+			return -errno;
+		if (fds[1].revents & POLLIN) {
+			if (read(sig_fd, &si, sizeof(si)) != sizeof(si))
+				return -EIO;
+			if (si.ssi_signo != SIGUSR1)
+				return 0;
+			if (target_reset(t))
+				return -EIO;
+		}
+		if (fds[0].revents & POLLIN) {
+			if (rdma_get_cm_event(t->cm_channel, &ev))
+				return -errno;
+			id = ev->id;
+			destroy = on_cm_event(t, ev);
+			rdma_ack_cm_event(ev);
+			if (destroy)
+				rdma_destroy_id(id);
+		}
+		if (!target_healthy(t)) {
+			target_log(t, "controller is not ready (CSTS)");
+			if (target_reset(t))
+				return -EIO;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "max-depth", required_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ }
+	};
+	const char *bdf = NULL, *bind_addr = NULL, *port = DB_DEFAULT_PORT;
+	struct target t = { .max_depth = TARGET_MAX_DEPTH };
+	struct nvme_ctrl *ctrl;
+	sigset_t sigs;
+	int c, ret, sig_fd;
+	char *end;
+
+	while ((c = getopt_long(argc, argv, "d:b:p:D:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			bdf = optarg;
+			break;
+		case 'b':
+			bind_addr = optarg;
+			break;
+		case 'p':
+			port = optarg;
+			break;
+		case 'D':
+			t.max_depth = strtoul(optarg, &end, 0);
+			if (*end || t.max_depth < 2 ||
+			    t.max_depth > TARGET_MAX_DEPTH) {
+				fprintf(stderr, "doorbell-target: --max-depth "
+					"must be 2-%u\n", TARGET_MAX_DEPTH);
+				return 2;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!bdf || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC);
+
+	fprintf(stderr, "doorbell-target: opening and resetting %s\n", bdf);
+	ret = nvme_ctrl_open(bdf, &ctrl);
+	if (ret) {
+		fprintf(stderr, "doorbell-target: %s: %s\n", bdf,
+			nvme_strerror(ret));
+		return 1;
+	}
+	t.ctrl = ctrl;
+	if (t.max_depth > ctrl->max_depth)
+		t.max_depth = ctrl->max_depth;
+	target_log(&t, "%s: %s (serial %s), namespace 1: %llu blocks of %u "
+		   "bytes, %u I/O queues", ctrl->bdf, ctrl->model, ctrl->serial,
+		   (unsigned long long)ctrl->ns.blocks, 1u << ctrl->ns.lba_shift,
+		   ctrl->nr_io_queues);
+	ret = listen_on(&t, bind_addr, port);
+	if (!ret) {
+		target_log(&t, "listening on %s port %s",
+			   bind_addr ? bind_addr : "*", port);
+		ret = serve(&t, sig_fd);
+	}
+	while (t.sessions) {
+		struct rdma_cm_id *id = t.sessions->cm_id;
+
+		rdma_disconnect(id);
+		session_destroy(t.sessions);
+		rdma_destroy_id(id);
+	}
+	if (t.listen_id)
+		rdma_destroy_id(t.listen_id);
+	if (t.cm_channel)
+		rdma_destroy_event_channel(t.cm_channel);
+	target_devices_release(&t);
+	nvme_ctrl_close(ctrl);
+	target_log(&t, "stopped%s", ret ? " on an error" : "");
+	return ret ? 1 : 0;
+}

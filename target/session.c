@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A session: one initiator's NVMe queue pair, its memory regions and the
+ * memory windows that make them reachable from that initiator's QP only.
+ *
+ * Every MR here grants remote rights to nobody.  Remote access goes
+ * through type 2 windows bound to the session's QP, so another
+ * initiator's QP cannot use them even with the rkey in hand, and the
+ * doorbell window covers exactly this queue's SQ tail and CQ head.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "target.h"
+
+#define SESSION_DEFAULT_DEPTH	32
+#define SESSION_BIND_TIMEOUT_MS	5000
+
+static int qid_alloc(struct target *t)
+{
+	unsigned int q;
+
+	for (q = 1; q <= t->ctrl->nr_io_queues && q < 64; q++)
+		if (!(t->qids_in_use & (1ull << q))) {
+			t->qids_in_use |= 1ull << q;
+			return q;
+		}
+	return -EBUSY;
+}
+
+static int session_create_qp(struct session *s)
+{
+	struct ibv_qp_init_attr attr = {
+		.qp_type = IBV_QPT_RC,
+		.cap = {
+			.max_send_wr = 16,
+			.max_recv_wr = TARGET_RECV_DEPTH,
+			.max_send_sge = 1,
+			.max_recv_sge = 1,
+		},
+	};
+	struct ibv_context *verbs = s->cm_id->verbs;
+
+	s->channel = ibv_create_comp_channel(verbs);
+	if (!s->channel)
+		return -errno;
+	s->cq = ibv_create_cq(verbs, 16 + TARGET_RECV_DEPTH, s, s->channel,
+			      0);
+	if (!s->cq)
+		return -errno;
+	attr.send_cq = s->cq;
+	attr.recv_cq = s->cq;
+	if (rdma_create_qp(s->cm_id, s->device->pd, &attr))
+		return -errno;
+	return 0;
+}
+
+static struct ibv_mr *reg(struct session *s, void *addr, size_t len,
+			  int access)
+{
+	return ibv_reg_mr(s->device->pd, addr, len, access);
+}
+
+static int session_register(struct session *s)
+{
+	const int bind = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_MW_BIND;
+	struct ibv_pd *pd = s->device->pd;
+	size_t msgs = (TARGET_RECV_DEPTH + 1) * sizeof(struct db_msg);
+
+	s->msgs = calloc(TARGET_RECV_DEPTH + 1, sizeof(struct db_msg));
+	if (!s->msgs)
+		return -ENOMEM;
+	s->sq_mr = reg(s, s->queue.sq.vaddr, s->queue.sq.size, bind);
+	s->cq_mr = reg(s, s->queue.cq.vaddr, s->queue.cq.size, bind);
+	s->data_mr = reg(s, s->data.vaddr, s->data.size, bind);
+	s->msg_mr = reg(s, s->msgs, msgs, IBV_ACCESS_LOCAL_WRITE);
+	if (!s->sq_mr || !s->cq_mr || !s->data_mr || !s->msg_mr)
+		return -errno ? -errno : -ENOMEM;
+	s->sq_mw = ibv_alloc_mw(pd, IBV_MW_TYPE_2);
+	s->cq_mw = ibv_alloc_mw(pd, IBV_MW_TYPE_2);
+	s->data_mw = ibv_alloc_mw(pd, IBV_MW_TYPE_2);
+	s->doorbell_mw = ibv_alloc_mw(pd, IBV_MW_TYPE_2);
+	if (!s->sq_mw || !s->cq_mw || !s->data_mw || !s->doorbell_mw)
+		return -errno ? -errno : -ENOMEM;
+	return 0;
+}
+
+int session_create(struct target *t, struct rdma_cm_id *id,
+		   const struct db_connect_req *req, struct session **sp)
+{
+	const char *step;
+	struct session *s;
+	unsigned int i;
+	int qid, ret;
+
+	if (!req || req->magic != DB_PROTO_MAGIC ||
+	    req->version != DB_PROTO_VERSION)
+		return -EPROTO;
+	if (req->mode < DB_MODE_ONE_SIDED || req->mode > DB_MODE_MAX ||
+	    req->depth == 1 || req->depth > t->max_depth)
+		return -EINVAL;
+	qid = qid_alloc(t);
+	if (qid < 0)
+		return qid;
+
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		t->qids_in_use &= ~(1ull << qid);
+		return -ENOMEM;
+	}
+	s->target = t;
+	s->cm_id = id;
+	s->mode = req->mode;
+	s->busy_poll = req->mode == DB_MODE_RING_BUSY ||
+		       req->mode == DB_MODE_TWO_SIDED_BUSY;
+	s->queue.qid = qid;
+	s->stop_fd = eventfd(0, EFD_CLOEXEC);
+	id->context = s;
+
+	step = "eventfd";
+	ret = s->stop_fd < 0 ? -errno : 0;
+	if (!ret) {
+		step = "doorbell registration";
+		ret = target_device_get(t, id->verbs, &s->device);
+	}
+	if (!ret) {
+		step = "QP";
+		ret = session_create_qp(s);
+	}
+	if (!ret) {
+		step = "NVMe I/O queue";
+		ret = nvme_queue_create(t->ctrl, qid,
+					req->depth ? req->depth :
+					SESSION_DEFAULT_DEPTH, &s->queue);
+		if (ret) {
+			s->queue.qid = qid;	/* for session_destroy() */
+			s->queue.sq.vaddr = NULL;
+		}
+	}
+	if (!ret) {
+		step = "data buffer";
+		ret = nvme_dma_alloc(t->ctrl, (size_t)s->queue.depth *
+				     t->ctrl->max_transfer, &s->data);
+	}
+	if (!ret) {
+		step = "memory registration";
+		ret = session_register(s);
+	}
+	for (i = 0; !ret && i < TARGET_RECV_DEPTH; i++)
+		ret = session_post_recv(s, i);
+	if (ret) {
+		target_log(t, "new session on I/O queue %u: %s: %s", qid, step,
+			   nvme_strerror(ret));
+		session_destroy(s);
+		return ret;
+	}
+	s->next = t->sessions;
+	t->sessions = s;
+	*sp = s;
+	return 0;
+}
+
+/* Bind @mw over [@addr, @addr + @len) of @mr for this QP; its window. */
+static int bind_window(struct session *s, struct ibv_mw *mw,
+		       struct ibv_mr *mr, uint64_t addr, uint32_t len,
+		       int access, struct db_window *win)
+{
+	struct ibv_send_wr wr = {
+		.wr_id = (uintptr_t)mw,
+		.opcode = IBV_WR_BIND_MW,
+		.send_flags = IBV_SEND_SIGNALED,
+		.bind_mw = {
+			.mw = mw,
+			.rkey = ibv_inc_rkey(mw->rkey),
+			.bind_info = { .mr = mr, .addr = addr, .length = len,
+				       .mw_access_flags = access },
+		},
+	}, *bad;
+	struct ibv_wc wc;
+	int n, waited;
+
+	if (ibv_post_send(s->cm_id->qp, &wr, &bad))
+		return -errno;
+	for (waited = 0; waited < SESSION_BIND_TIMEOUT_MS * 10; waited++) {
+		n = ibv_poll_cq(s->cq, 1, &wc);
+		if (n < 0)
+			return -EIO;
+		if (n == 0) {
+			usleep(100);
+			continue;
+		}
+		if (wc.status != IBV_WC_SUCCESS || wc.opcode != IBV_WC_BIND_MW)
+			return -EIO;
+		*win = (struct db_window){ .addr = addr,
+					   .rkey = wr.bind_mw.rkey,
+					   .length = len };
+		return 0;
+	}
+	return -ETIMEDOUT;
+}
+
+static int session_bind_windows(struct session *s)
+{
+	struct nvme_ctrl *ctrl = s->target->ctrl;
+	struct target_device *d = s->device;
+	struct db_ready *r = &s->ready;
+	uint64_t sq_db = nvme_sq_doorbell_offset(ctrl, s->queue.qid);
+	int ret;
+
+	r->qid = s->queue.qid;
+	r->depth = s->queue.depth;
+	r->nsid = ctrl->ns.nsid;
+	r->blocks = ctrl->ns.blocks;
+	r->block_size = 1u << ctrl->ns.lba_shift;
+	r->max_transfer = ctrl->max_transfer;
+	r->doorbell_stride = ctrl->doorbell_stride;
+	r->slot_size = ctrl->max_transfer;
+	r->data_iova = s->data.iova;
+
+	ret = bind_window(s, s->sq_mw, s->sq_mr, (uintptr_t)s->queue.sq.vaddr,
+			  s->queue.depth * sizeof(struct nvme_sqe),
+			  IBV_ACCESS_REMOTE_WRITE, &r->sq);
+	if (!ret)
+		ret = bind_window(s, s->cq_mw, s->cq_mr,
+				  (uintptr_t)s->queue.cq.vaddr,
+				  s->queue.depth * sizeof(struct nvme_cqe),
+				  IBV_ACCESS_REMOTE_READ, &r->cq);
+	if (!ret)
+		ret = bind_window(s, s->data_mw, s->data_mr,
+				  (uintptr_t)s->data.vaddr, s->data.size,
+				  IBV_ACCESS_REMOTE_READ |
+				  IBV_ACCESS_REMOTE_WRITE, &r->data);
+	/*
+	 * The doorbell MR's iova is the page's BAR0 offset, so a window's
+	 * address is the doorbell's register offset: SQ tail, then CQ head
+	 * one stride on, and nothing else.
+	 */
+	if (!ret)
+		ret = bind_window(s, s->doorbell_mw, d->doorbell_mr, sq_db,
+				  ctrl->doorbell_stride + 4,
+				  IBV_ACCESS_REMOTE_WRITE, &r->doorbells);
+	return ret;
+}
+
+int session_start(struct session *s)
+{
+	struct db_msg msg = { .magic = DB_PROTO_MAGIC, .type = DB_MSG_READY };
+	int ret;
+
+	ret = session_bind_windows(s);
+	if (ret)
+		return ret;
+	if (ibv_req_notify_cq(s->cq, 0))
+		return -errno;
+	msg.ready = s->ready;
+	ret = session_send(s, &msg);
+	if (ret)
+		return ret;
+	ret = pthread_create(&s->thread, NULL, session_thread, s);
+	if (ret)
+		return -ret;
+	s->thread_running = true;
+	target_log(s->target, "session on I/O queue %u: mode %u, depth %u",
+		   s->queue.qid, s->mode, s->queue.depth);
+	return 0;
+}
+
+static void session_stop_thread(struct session *s)
+{
+	uint64_t one = 1;
+
+	if (!s->thread_running)
+		return;
+	s->stopping = true;
+	if (write(s->stop_fd, &one, sizeof(one)) < 0)
+		target_log(s->target, "cannot wake a session thread");
+	pthread_join(s->thread, NULL);
+	s->thread_running = false;
+}
+
+/*
+ * Tear down in the order that keeps every remote and device access
+ * inside memory that is still there: the thread, then the windows and
+ * the QP (no more remote access), then the NVMe queue (the controller
+ * aborts what it still holds), then the memory it pointed at.
+ */
+void session_destroy(struct session *s)
+{
+	struct target *t = s->target;
+	struct session **pp;
+
+	for (pp = &t->sessions; *pp; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	session_stop_thread(s);
+	/* A bound window holds its QP: the windows go first. */
+	if (s->doorbell_mw)
+		ibv_dealloc_mw(s->doorbell_mw);
+	if (s->data_mw)
+		ibv_dealloc_mw(s->data_mw);
+	if (s->cq_mw)
+		ibv_dealloc_mw(s->cq_mw);
+	if (s->sq_mw)
+		ibv_dealloc_mw(s->sq_mw);
+	if (s->cm_id->qp)
+		rdma_destroy_qp(s->cm_id);
+	if (s->queue.sq.vaddr) {
+		int ret = nvme_queue_delete(t->ctrl, &s->queue);
+
+		if (ret)
+			target_log(t, "deleting I/O queue %u: %s", s->queue.qid,
+				   nvme_strerror(ret));
+	}
+	if (s->msg_mr)
+		ibv_dereg_mr(s->msg_mr);
+	if (s->data_mr)
+		ibv_dereg_mr(s->data_mr);
+	if (s->cq_mr)
+		ibv_dereg_mr(s->cq_mr);
+	if (s->sq_mr)
+		ibv_dereg_mr(s->sq_mr);
+	nvme_dma_free(t->ctrl, &s->data);
+	if (s->cq)
+		ibv_destroy_cq(s->cq);
+	if (s->channel)
+		ibv_destroy_comp_channel(s->channel);
+	if (s->stop_fd >= 0)
+		close(s->stop_fd);
+	t->qids_in_use &= ~(1ull << s->queue.qid);
+	free(s->msgs);
+	s->cm_id->context = NULL;
+	free(s);
+}

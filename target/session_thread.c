@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The session thread: answers an initiator's SENDs.  In the ring modes it
+ * is the CPU that rings the doorbell on the initiator's behalf, in the
+ * two-sided modes it runs the whole command, and in every mode it answers
+ * statistics requests.  It either spins on the CQ or sleeps on the
+ * completion channel, as the mode says.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "target.h"
+
+#define WR_SEND		(1ull << 62)
+#define WR_RDMA		(1ull << 61)
+#define WR_SEND_STATS	(1ull << 60)
+
+int session_post_recv(struct session *s, unsigned int slot)
+{
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)&s->msgs[slot],
+		.length = sizeof(struct db_msg),
+		.lkey = s->msg_mr->lkey,
+	};
+	struct ibv_recv_wr wr = { .wr_id = slot, .sg_list = &sge,
+				  .num_sge = 1 }, *bad;
+
+	return ibv_post_recv(s->cm_id->qp, &wr, &bad) ? -errno : 0;
+}
+
+/*
+ * SEND @msg from the one send buffer.  The initiator has one request
+ * out at a time and sends the next only after this answer arrived, so
+ * the buffer is free again by then.
+ */
+static int session_send_id(struct session *s, const struct db_msg *msg,
+			   uint64_t wr_id)
+{
+	struct db_msg *buf = &s->msgs[TARGET_RECV_DEPTH];
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)buf,
+		.length = sizeof(*buf),
+		.lkey = s->msg_mr->lkey,
+	};
+	struct ibv_send_wr wr = {
+		.wr_id = wr_id,
+		.sg_list = &sge,
+		.num_sge = 1,
+		.opcode = IBV_WR_SEND,
+		.send_flags = IBV_SEND_SIGNALED,
+	}, *bad;
+
+	*buf = *msg;
+	return ibv_post_send(s->cm_id->qp, &wr, &bad) ? -errno : 0;
+}
+
+int session_send(struct session *s, const struct db_msg *msg)
+{
+	return session_send_id(s, msg, WR_SEND);
+}
+
+/*
+ * The next completion, spinning or sleeping.  0 with *@wc filled, or
+ * -ECANCELED when the main thread stops the session.
+ */
+static int session_next_wc(struct session *s, struct ibv_wc *wc)
+{
+	struct pollfd fds[2] = {
+		{ .fd = s->channel->fd, .events = POLLIN },
+		{ .fd = s->stop_fd, .events = POLLIN },
+	};
+	struct ibv_cq *cq;
+	void *ctx;
+	int n;
+
+	for (;;) {
+		if (s->stopping)
+			return -ECANCELED;
+		n = ibv_poll_cq(s->cq, 1, wc);
+		if (n < 0)
+			return -EIO;
+		if (n)
+			return 0;
+		if (s->busy_poll)
+			continue;
+		/* Re-arm, then look once more: a completion may have won. */
+		if (ibv_req_notify_cq(s->cq, 0))
+			return -EIO;
+		n = ibv_poll_cq(s->cq, 1, wc);
+		if (n)
+			return n < 0 ? -EIO : 0;
+		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+			return -errno;
+		if (fds[0].revents & POLLIN) {
+			if (ibv_get_cq_event(s->channel, &cq, &ctx))
+				return -EIO;
+			ibv_ack_cq_events(cq, 1);
+		}
+	}
+}
+
+/* Wait for the RDMA WRITE or READ this thread posted; skip send acks. */
+static int session_wait_rdma(struct session *s)
+{
+	struct ibv_wc wc;
+	int ret;
+
+	for (;;) {
+		ret = session_next_wc(s, &wc);
+		if (ret)
+			return ret;
+		if (wc.status != IBV_WC_SUCCESS)
+			return -EIO;
+		if (wc.wr_id == WR_RDMA)
+			return 0;
+	}
+}
+
+static int session_rdma(struct session *s, enum ibv_wr_opcode op,
+			void *local, uint32_t len, uint64_t remote,
+			uint32_t rkey, bool wait)
+{
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)local,
+		.length = len,
+		.lkey = s->data_mr->lkey,
+	};
+	struct ibv_send_wr wr = {
+		.wr_id = WR_RDMA,
+		.sg_list = &sge,
+		.num_sge = 1,
+		.opcode = op,
+		.send_flags = wait ? IBV_SEND_SIGNALED : 0,
+		.wr.rdma = { .remote_addr = remote, .rkey = rkey },
+	}, *bad;
+
+	if (ibv_post_send(s->cm_id->qp, &wr, &bad))
+		return -errno;
+	return wait ? session_wait_rdma(s) : 0;
+}
+
+/*
+ * A two-sided command: pull the data of a Write, run the command on the
+ * session's queue, push the data of a Read, answer.  The completion is
+ * polled: the queue was created without interrupts.
+ */
+static int session_run_command(struct session *s, const struct db_msg *req)
+{
+	const struct db_command *c = &req->command;
+	struct nvme_ctrl *ctrl = s->target->ctrl;
+	uint32_t bytes = c->nblocks << ctrl->ns.lba_shift;
+	struct db_msg rsp = { .magic = DB_PROTO_MAGIC,
+			      .type = DB_MSG_RESPONSE, .tag = req->tag };
+	struct nvme_sqe sqe;
+	int status, ret;
+
+	if (c->opcode != NVME_CMD_FLUSH &&
+	    (!c->nblocks || bytes > ctrl->max_transfer || c->length < bytes ||
+	     c->nblocks > ctrl->max_transfer >> ctrl->ns.lba_shift)) {
+		status = 0x002;		/* Invalid Field in Command */
+		goto answer;
+	}
+	if (c->opcode == NVME_CMD_WRITE) {
+		ret = session_rdma(s, IBV_WR_RDMA_READ, s->data.vaddr, bytes,
+				   c->addr, c->rkey, true);
+		if (ret)
+			return ret;
+	}
+	nvme_build_io(&sqe, c->opcode, ctrl->ns.nsid, ctrl->ns.lba_shift,
+		      c->slba, c->nblocks, s->data.iova);
+	status = nvme_io_sync(&s->queue, &sqe, NVME_COMMAND_TIMEOUT_MS);
+	if (status < 0)
+		return status;
+	rsp.response.cid = sqe.cid;
+	if (!status && c->opcode == NVME_CMD_READ) {
+		/* Ordered before the SEND on this QP; no need to wait. */
+		ret = session_rdma(s, IBV_WR_RDMA_WRITE, s->data.vaddr, bytes,
+				   c->addr, c->rkey, false);
+		if (ret)
+			return ret;
+	}
+answer:
+	rsp.response.status = status;
+	s->commands++;
+	return session_send(s, &rsp);
+}
+
+static uint64_t process_cpu_ns(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ull +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ull;
+}
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return t.tv_sec * 1000000000ull + t.tv_nsec;
+}
+
+static int session_handle(struct session *s, const struct db_msg *msg)
+{
+	struct db_msg rsp = { .magic = DB_PROTO_MAGIC, .tag = msg->tag };
+	bool ring_mode = s->mode == DB_MODE_RING_BUSY ||
+			 s->mode == DB_MODE_RING_EVENT;
+
+	if (msg->magic != DB_PROTO_MAGIC)
+		return -EPROTO;
+	switch (msg->type) {
+	case DB_MSG_RING:
+		if (!ring_mode || msg->ring.sq_tail >= s->queue.depth ||
+		    msg->ring.cq_head >= s->queue.depth)
+			return -EPROTO;
+		/* Free the consumed CQ slots first, then hand over the SQE. */
+		if (msg->ring.cq_head != s->queue.cq_head) {
+			s->queue.cq_head = msg->ring.cq_head;
+			*s->queue.cq_doorbell = msg->ring.cq_head;
+		}
+		*s->queue.sq_doorbell = msg->ring.sq_tail;
+		s->commands++;
+		return 0;
+	case DB_MSG_COMMAND:
+		if (s->mode != DB_MODE_TWO_SIDED_BUSY &&
+		    s->mode != DB_MODE_TWO_SIDED_EVENT)
+			return -EPROTO;
+		return session_run_command(s, msg);
+	case DB_MSG_STATS:
+		rsp.type = DB_MSG_STATS;
+		rsp.stats.thread_cpu_ns = s->cpu_mark_ns - s->cpu_stats_ns;
+		rsp.stats.process_cpu_ns = process_cpu_ns();
+		rsp.stats.commands = s->commands;
+		return session_send_id(s, &rsp, WR_SEND_STATS);
+	default:
+		return -EPROTO;
+	}
+}
+
+/*
+ * The thread's CPU time is charged to commands except what answering
+ * statistics costs: from the moment the thread started waiting for a
+ * statistics request (or, spinning, found it) to the end of its answer,
+ * and the wake-up for that answer's completion.  A session whose thread
+ * wakes for nothing else reports no CPU at all.
+ */
+void *session_thread(void *arg)
+{
+	struct session *s = arg;
+	struct ibv_wc wc;
+	bool stats;
+	int ret;
+
+	for (;;) {
+		if (!s->busy_poll)
+			s->cpu_mark_ns = thread_cpu_ns();
+		ret = session_next_wc(s, &wc);
+		if (ret)
+			break;
+		if (s->busy_poll)
+			s->cpu_mark_ns = thread_cpu_ns();
+		if (wc.status != IBV_WC_SUCCESS) {
+			/* Flushed: the initiator left; the main thread cleans. */
+			ret = -ECONNRESET;
+			break;
+		}
+		stats = wc.wr_id == WR_SEND_STATS;
+		if (wc.opcode == IBV_WC_RECV) {
+			stats = s->msgs[wc.wr_id].type == DB_MSG_STATS;
+			ret = session_handle(s, &s->msgs[wc.wr_id]);
+			if (!ret)
+				ret = session_post_recv(s, wc.wr_id);
+			if (ret)
+				break;
+		}
+		if (stats)
+			s->cpu_stats_ns += thread_cpu_ns() - s->cpu_mark_ns;
+	}
+	if (ret != -ECANCELED && ret != -ECONNRESET) {
+		target_log(s->target, "I/O queue %u: %s; disconnecting",
+			   s->queue.qid, nvme_strerror(ret));
+		rdma_disconnect(s->cm_id);
+	}
+	return NULL;
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * doorbell-target: an NVMe controller, owned through vfio, whose queues
+ * remote initiators drive over RDMA.
+ */
+#ifndef DOORBELL_TARGET_H
+#define DOORBELL_TARGET_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <infiniband/verbs.h>
+#include <rdma/rdma_cma.h>
+
+#include "doorbell_proto.h"
+#include "nvme.h"
+
+#define TARGET_MAX_DEPTH	64
+#define TARGET_RECV_DEPTH	8
+
+/*
+ * What the target keeps per RDMA device: one PD for every session on it
+ * and one registration of the controller's doorbell page.  The doorbell
+ * MR grants no remote access itself; initiators reach their own two
+ * doorbells only through windows bound to their QPs.
+ */
+struct target_device {
+	struct ibv_context *verbs;
+	struct ibv_pd *pd;
+	int doorbell_fd;		/* dma-buf of BAR0's doorbell page */
+	struct ibv_mr *doorbell_mr;
+	struct target_device *next;
+};
+
+/*
+ * One connected initiator.  Created and destroyed by the main thread;
+ * between session_start() and session_stop() its own thread (if the
+ * mode has one) is the only user of the QP, the CQ and the NVMe queue.
+ */
+struct session {
+	struct target *target;
+	struct target_device *device;
+	struct rdma_cm_id *cm_id;
+	enum db_mode mode;
+	bool busy_poll;			/* the thread spins instead of sleeping */
+
+	struct nvme_queue queue;
+	struct nvme_dma data;		/* depth slots of max_transfer bytes */
+	struct ibv_comp_channel *channel;
+	struct ibv_cq *cq;
+	struct ibv_mr *sq_mr, *cq_mr, *data_mr, *msg_mr;
+	struct ibv_mw *sq_mw, *cq_mw, *data_mw, *doorbell_mw;
+	struct db_msg *msgs;		/* TARGET_RECV_DEPTH recvs, 1 send */
+	struct db_ready ready;
+
+	pthread_t thread;
+	bool thread_running;
+	int stop_fd;			/* eventfd: wakes a sleeping thread */
+	volatile bool stopping;
+	uint64_t commands;		/* the thread's own counters */
+	uint64_t cpu_mark_ns;		/* thread CPU when it began waiting */
+	uint64_t cpu_stats_ns;		/* of it spent answering statistics */
+
+	struct session *next;
+};
+
+struct target {
+	struct nvme_ctrl *ctrl;
+	struct rdma_event_channel *cm_channel;
+	struct rdma_cm_id *listen_id;
+	struct target_device *devices;
+	struct session *sessions;	/* main thread only */
+	uint64_t qids_in_use;		/* bit q: I/O queue q has a session */
+	unsigned int max_depth;
+	bool verbose;
+};
+
+/* Sessions (session.c). */
+int session_create(struct target *t, struct rdma_cm_id *id,
+		   const struct db_connect_req *req, struct session **sp);
+int session_start(struct session *s);
+void session_destroy(struct session *s);
+
+/* The per-session thread (session_thread.c). */
+void *session_thread(void *arg);
+int session_post_recv(struct session *s, unsigned int slot);
+int session_send(struct session *s, const struct db_msg *msg);
+
+/* Devices and the doorbell registration (device.c). */
+int target_device_get(struct target *t, struct ibv_context *verbs,
+		      struct target_device **devp);
+void target_devices_release(struct target *t);
+
+void target_log(struct target *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif /* DOORBELL_TARGET_H */
