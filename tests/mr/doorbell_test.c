@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "qemu_trace.h"
 #include "vfio_setup.h"
 #include "rc_pair.h"
 
@@ -130,27 +131,6 @@ static bool wait_cqe(volatile struct nvme_cqe *cq, int slot, int phase,
 	return true;
 }
 
-/* How many of QEMU's traced register writes hit @addr; the last one. */
-static int traced_writes(const char *log, unsigned int addr, char *last,
-			 size_t len)
-{
-	char line[512], key[64];
-	FILE *f = fopen(log, "r");
-	int n = 0;
-
-	if (!f)
-		return -1;
-	snprintf(key, sizeof(key), "pci_nvme_mmio_write addr 0x%x ", addr);
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, key)) {
-			n++;
-			snprintf(last, len, "%s", strstr(line, key));
-		}
-	fclose(f);
-	last[strcspn(last, "\n")] = '\0';
-	return n;
-}
-
 static void ring_remotely(struct ibv_mr *mr, uint64_t db_off, uint32_t value)
 {
 	uint32_t *src = aligned_alloc(4096, 4096);
@@ -230,7 +210,7 @@ int main(int argc, char **argv)
 		return check_summary();
 	sq_db = db.offset - db.page_offset;
 
-	before = traced_writes(trace, db.offset, last, sizeof(last));
+	before = qemu_traced_writes(trace, db.offset, last, sizeof(last));
 	ring_remotely(mr, sq_db, 1);
 	check(wait_cqe(cq, 0, 1, 5), "the controller completed the command");
 	check(cq[0].cid == 0x1db1 && (cq[0].status >> 1) == 0 &&
@@ -241,7 +221,7 @@ int main(int argc, char **argv)
 	      !memcmp(data + 24, "QEMU NVMe Ctrl", 14),
 	      "  Identify data arrived: VID %02x%02x, model '%.14s'", data[1],
 	      data[0], (const char *)data + 24);
-	after = traced_writes(trace, db.offset, last, sizeof(last));
+	after = qemu_traced_writes(trace, db.offset, last, sizeof(last));
 	check(before >= 0 && after == before + 1 &&
 	      strstr(last, "data 0x1 size 4"),
 	      "  QEMU saw one 4-byte store at the doorbell: '%s'", last);
@@ -255,10 +235,10 @@ int main(int argc, char **argv)
 	check(wait_cqe(cq, 1, 1, 5) && cq[1].cid == 0x1db2 &&
 	      (cq[1].status >> 1) == 0,
 	      "a second command, rung the same way, completes");
-	before = traced_writes(trace, db.offset + db.stride, last,
+	before = qemu_traced_writes(trace, db.offset + db.stride, last,
 			       sizeof(last));
 	ring_remotely(mr, sq_db + db.stride, 2);
-	after = traced_writes(trace, db.offset + db.stride, last,
+	after = qemu_traced_writes(trace, db.offset + db.stride, last,
 			      sizeof(last));
 	check(before >= 0 && after == before + 1 &&
 	      strstr(last, "data 0x2 size 4"),

@@ -4,4 +4,5 @@ _lib=$(dirname "${BASH_SOURCE[0]}")
 . "$_lib/common.sh"
 . "$_lib/vfio.sh"
 . "$_lib/rxe.sh"
+. "$_lib/target.sh"
 unset _lib

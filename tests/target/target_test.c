@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * doorbell-target seen from its initiators, in one VM: rxea's address
+ * connects to the target on rxeb's.
+ *
+ *  - data integrity: blocks written at random LBAs through each mode read
+ *    back the same, and the host's backing file of the namespace holds
+ *    them;
+ *  - queue wrap-around: many more commands than a small queue's depth;
+ *  - several initiators at once, each on its own I/O queue;
+ *  - isolation: an initiator cannot ring another's doorbells, reach
+ *    doorbells past its own, the admin doorbells or the controller
+ *    registers, or write another's SQ or data; QEMU's trace of the
+ *    controller's registers shows that no such store arrived;
+ *  - bad inputs get clear errors.
+ *
+ *   target_test SERVER SOURCE BACKING_FILE QEMU_TRACE_LOG
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "doorbell_initiator.h"
+#include "qemu_trace.h"
+
+#define DOORBELLS 0x1000u
+#define NR_INITIATORS 4
+
+static const char *server, *source, *backing, *trace;
+
+static struct dbi_options options(enum db_mode mode, uint16_t depth)
+{
+	return (struct dbi_options){ .server = server, .source = source,
+				     .mode = mode, .depth = depth };
+}
+
+static struct dbi_session *connect_or_die(enum db_mode mode, uint16_t depth)
+{
+	struct dbi_options o = options(mode, depth);
+	struct dbi_session *s;
+	int ret = dbi_connect(&o, &s);
+
+	if (ret) {
+		printf("FAIL - connecting in mode %s: %s\n",
+		       dbi_mode_name(mode), dbi_strerror(ret));
+		exit(check_summary() | 1);
+	}
+	return s;
+}
+
+static void fill(uint8_t *buf, size_t len, uint32_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		seed = seed * 1103515245u + 12345u;
+		buf[i] = seed >> 16;
+	}
+}
+
+/* Does the backing file hold @buf at block @lba? */
+static bool on_backing_file(uint64_t lba, uint32_t bs, const uint8_t *buf,
+			    size_t len)
+{
+	uint8_t *got = malloc(len);
+	int fd = open(backing, O_RDONLY);
+	bool same;
+
+	same = fd >= 0 && got &&
+	       pread(fd, got, len, lba * bs) == (ssize_t)len &&
+	       !memcmp(got, buf, len);
+	if (fd >= 0)
+		close(fd);
+	free(got);
+	return same;
+}
+
+/* Extent @i of a run: 1-24 blocks, placed at random in its stripe. */
+static void extent(uint64_t base, uint32_t seed, unsigned int i,
+		   uint64_t *lba, unsigned int *nblocks)
+{
+	unsigned int r = (seed + i) * 2654435761u;
+
+	r ^= r >> 13;
+	*nblocks = 1 + r % 24;
+	*lba = base + i * 32 + (r >> 8) % (32 - *nblocks + 1);
+}
+
+/*
+ * Write @n extents of 1-24 blocks at random LBAs in [@base, @base +
+ * @span), then read each back and find it in the backing file.  Extents
+ * do not overlap: extent i starts in its own 32-block stripe.
+ */
+static int write_verify(struct dbi_session *s, uint64_t base, unsigned int n,
+			uint32_t seed, char *why, size_t whylen)
+{
+	uint32_t bs = dbi_geometry(s)->block_size;
+	uint8_t *buf = malloc(24 * bs), *back = malloc(24 * bs);
+	unsigned int i, nblocks;
+	uint64_t lba;
+	int ret = 0;
+
+	for (i = 0; i < n && !ret; i++) {
+		extent(base, seed, i, &lba, &nblocks);
+		fill(buf, nblocks * bs, seed * 1000 + i);
+		ret = dbi_write(s, lba, nblocks, buf);
+		if (ret)
+			snprintf(why, whylen, "write of %u blocks at %llu: %s",
+				 nblocks, (unsigned long long)lba,
+				 dbi_strerror(ret));
+	}
+	for (i = 0; i < n && !ret; i++) {
+		extent(base, seed, i, &lba, &nblocks);
+		fill(buf, nblocks * bs, seed * 1000 + i);
+		memset(back, 0, nblocks * bs);
+		ret = dbi_read(s, lba, nblocks, back);
+		if (ret)
+			snprintf(why, whylen, "read at %llu: %s",
+				 (unsigned long long)lba, dbi_strerror(ret));
+		else if (memcmp(back, buf, nblocks * bs))
+			ret = -EILSEQ, snprintf(why, whylen, "read-back of %u "
+						"blocks at %llu differs",
+						nblocks,
+						(unsigned long long)lba);
+		else if (!on_backing_file(lba, bs, buf, nblocks * bs))
+			ret = -EILSEQ, snprintf(why, whylen, "the backing "
+						"file lacks %u blocks at %llu",
+						nblocks,
+						(unsigned long long)lba);
+	}
+	free(buf);
+	free(back);
+	return ret;
+}
+
+static void test_integrity(void)
+{
+	enum db_mode m;
+	char why[160] = "";
+
+	for (m = DB_MODE_ONE_SIDED; m <= DB_MODE_MAX; m++) {
+		struct dbi_session *s = connect_or_die(m, 0);
+		int ret = write_verify(s, 10000 * m, 40, 7 * m, why,
+				       sizeof(why));
+
+		check(!ret, "%s: 40 extents of 1-24 blocks at random LBAs "
+		      "read back the same and are in the backing file%s%s",
+		      dbi_mode_name(m), ret ? ": " : "", ret ? why : "");
+		dbi_disconnect(s);
+	}
+}
+
+static void test_wrap(void)
+{
+	struct dbi_session *s = connect_or_die(DB_MODE_ONE_SIDED, 4);
+	char why[160] = "";
+	int ret;
+
+	check(dbi_geometry(s)->depth == 4, "a queue of depth 4 granted (%u)",
+	      dbi_geometry(s)->depth);
+	/* 60 extents of up to 24 blocks: about 120 commands, 30 laps. */
+	ret = write_verify(s, 60000, 60, 99, why, sizeof(why));
+	check(!ret, "the SQ and CQ wrap around 30 times: every block "
+	      "reads back%s%s", ret ? ": " : "", ret ? why : "");
+	dbi_disconnect(s);
+}
+
+struct initiator {
+	pthread_t thread;
+	struct dbi_session *s;
+	unsigned int index;
+	int ret;
+	char why[160];
+};
+
+static void *initiator_run(void *arg)
+{
+	struct initiator *in = arg;
+
+	in->ret = write_verify(in->s, 80000 + in->index * 2000, 40,
+			       500 + in->index, in->why, sizeof(in->why));
+	return NULL;
+}
+
+static void test_several(void)
+{
+	struct initiator in[NR_INITIATORS];
+	uint64_t qids = 0;
+	unsigned int i;
+
+	for (i = 0; i < NR_INITIATORS; i++) {
+		in[i] = (struct initiator){ .index = i };
+		in[i].s = connect_or_die(DB_MODE_ONE_SIDED, 8);
+		qids |= 1ull << dbi_geometry(in[i].s)->qid;
+	}
+	check(__builtin_popcountll(qids) == NR_INITIATORS,
+	      "%d initiators connected, each on its own I/O queue",
+	      NR_INITIATORS);
+	for (i = 0; i < NR_INITIATORS; i++)
+		pthread_create(&in[i].thread, NULL, initiator_run, &in[i]);
+	for (i = 0; i < NR_INITIATORS; i++) {
+		pthread_join(in[i].thread, NULL);
+		check(!in[i].ret, "initiator %u (queue %u), running with the "
+		      "others: 40 extents verified%s%s", i,
+		      dbi_geometry(in[i].s)->qid, in[i].ret ? ": " : "",
+		      in[i].ret ? in[i].why : "");
+		dbi_disconnect(in[i].s);
+	}
+}
+
+/* Probe (@addr, @rkey) from a fresh session; it dies if refused. */
+static int probe(uint64_t addr, uint32_t rkey, uint32_t value)
+{
+	struct dbi_session *s = connect_or_die(DB_MODE_ONE_SIDED, 8);
+	int ret = dbi_probe_write(s, addr, rkey, value);
+
+	dbi_disconnect(s);
+	return ret;
+}
+
+static int doorbell_stores(unsigned int offset)
+{
+	return qemu_traced_writes(trace, offset, NULL, 0);
+}
+
+/*
+ * Every probe stores PROBE, a value no doorbell or register of this
+ * test ever takes otherwise, so QEMU's trace shows whether any landed.
+ */
+#define PROBE 0xbad0u
+
+static void test_isolation(void)
+{
+	struct dbi_session *a = connect_or_die(DB_MODE_ONE_SIDED, 8);
+	struct dbi_session *b = connect_or_die(DB_MODE_ONE_SIDED, 8);
+	const struct db_ready ra = *dbi_geometry(a);
+	struct db_ready rb = *dbi_geometry(b);
+	unsigned int a_sq = DOORBELLS + 2 * ra.qid * ra.doorbell_stride;
+	unsigned int b_sq, next;
+	int before_a, before_b, ret;
+	char why[160] = "";
+
+	check(ra.doorbells.addr == a_sq &&
+	      ra.doorbells.length == ra.doorbell_stride + 4,
+	      "A's doorbell window: its SQ tail and CQ head, BAR0 %#x + %u",
+	      a_sq, ra.doorbells.length);
+	before_a = doorbell_stores(a_sq);
+
+	/* B's QP with A's windows: type 2 windows answer their QP only. */
+	ret = dbi_probe_write(b, ra.doorbells.addr, ra.doorbells.rkey, PROBE);
+	check(ret == -EACCES, "B rings A's SQ doorbell with A's window: "
+	      "remote access error (%s)", dbi_strerror(ret));
+	dbi_disconnect(b);
+	ret = probe(ra.sq.addr, ra.sq.rkey, PROBE);
+	check(ret == -EACCES, "another initiator writes A's SQ ring with "
+	      "A's key: remote access error (%s)", dbi_strerror(ret));
+	ret = probe(ra.data.addr, ra.data.rkey, PROBE);
+	check(ret == -EACCES, "another initiator writes A's data slots "
+	      "with A's key: remote access error (%s)", dbi_strerror(ret));
+
+	/* Its own window, aimed outside it. */
+	b = connect_or_die(DB_MODE_ONE_SIDED, 8);
+	rb = *dbi_geometry(b);
+	next = DOORBELLS + 2 * (rb.qid + 1) * rb.doorbell_stride;
+	ret = dbi_probe_write(b, next, rb.doorbells.rkey, PROBE);
+	check(ret == -EACCES, "B's window aimed at the next queue's SQ "
+	      "doorbell (%#x): remote access error (%s)", next,
+	      dbi_strerror(ret));
+	dbi_disconnect(b);
+	b = connect_or_die(DB_MODE_ONE_SIDED, 8);
+	rb = *dbi_geometry(b);
+	ret = dbi_probe_write(b, DOORBELLS, rb.doorbells.rkey, PROBE);
+	check(ret == -EACCES, "B's window aimed at the admin SQ doorbell: "
+	      "remote access error (%s)", dbi_strerror(ret));
+	dbi_disconnect(b);
+	b = connect_or_die(DB_MODE_ONE_SIDED, 8);
+	rb = *dbi_geometry(b);
+	ret = dbi_probe_write(b, 0x14, rb.doorbells.rkey, PROBE);
+	check(ret == -EACCES, "B's window aimed at CC (BAR0 0x14, the "
+	      "controller registers' page): remote access error (%s)",
+	      dbi_strerror(ret));
+	dbi_disconnect(b);
+
+	ret = qemu_traced_values(trace, PROBE);
+	check(ret == 0 && doorbell_stores(a_sq) == before_a,
+	      "QEMU saw none of the refused stores (%d of value %#x) and "
+	      "nothing at A's SQ doorbell (%d stores, as before)", ret, PROBE,
+	      doorbell_stores(a_sq));
+
+	/* The probe itself works where it is allowed. */
+	b = connect_or_die(DB_MODE_ONE_SIDED, 8);
+	rb = *dbi_geometry(b);
+	b_sq = DOORBELLS + 2 * rb.qid * rb.doorbell_stride;
+	before_b = doorbell_stores(b_sq);
+	ret = dbi_probe_write(b, rb.doorbells.addr, rb.doorbells.rkey, 0);
+	check(!ret && doorbell_stores(b_sq) == before_b + 1,
+	      "control: B writes its own SQ tail (0, nothing new) and QEMU "
+	      "sees that store (%s)", dbi_strerror(ret));
+	dbi_disconnect(b);
+
+	ret = write_verify(a, 120000, 10, 4242, why, sizeof(why));
+	check(!ret, "A still writes and reads back 10 extents%s%s",
+	      ret ? ": " : "", ret ? why : "");
+	dbi_disconnect(a);
+}
+
+static void test_bad_inputs(void)
+{
+	struct dbi_options o = options(DB_MODE_ONE_SIDED, 0);
+	struct dbi_session *s;
+	uint8_t buf[512];
+	int ret;
+
+	o.depth = 1000;
+	ret = dbi_connect(&o, &s);
+	check(ret == -EINVAL, "queue depth 1000: the target refuses, EINVAL "
+	      "(%s)", dbi_strerror(ret));
+	o = options(9, 0);
+	ret = dbi_connect(&o, &s);
+	check(ret == -EINVAL, "mode 9: EINVAL (%s)", dbi_strerror(ret));
+	o = options(DB_MODE_ONE_SIDED, 0);
+	o.port = "4999";
+	ret = dbi_connect(&o, &s);
+	check(ret == -ECONNREFUSED, "nobody on port 4999: ECONNREFUSED (%s)",
+	      dbi_strerror(ret));
+
+	s = connect_or_die(DB_MODE_ONE_SIDED, 0);
+	ret = dbi_read(s, dbi_geometry(s)->blocks, 1, buf);
+	check(ret == -ERANGE, "read past the namespace's end: ERANGE (%s)",
+	      dbi_strerror(ret));
+	ret = dbi_write(s, dbi_geometry(s)->blocks - 1, 2, buf);
+	check(ret == -ERANGE, "write across the namespace's end: ERANGE (%s)",
+	      dbi_strerror(ret));
+	ret = dbi_read(s, 0, 0, buf);
+	check(ret == -EINVAL, "read of 0 blocks: EINVAL (%s)",
+	      dbi_strerror(ret));
+	ret = dbi_flush(s);
+	check(!ret, "flush completes (%s)", dbi_strerror(ret));
+	dbi_disconnect(s);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 5) {
+		fprintf(stderr, "usage: %s SERVER SOURCE BACKING_FILE "
+			"QEMU_TRACE_LOG\n", argv[0]);
+		return 2;
+	}
+	server = argv[1];
+	source = argv[2];
+	backing = argv[3];
+	trace = argv[4];
+	test_integrity();
+	test_wrap();
+	test_several();
+	test_isolation();
+	test_bad_inputs();
+	return check_summary();
+}
