@@ -29,7 +29,8 @@ static void usage(FILE *f)
 		"ring-event,\n"
 		"                      two-sided-busy or two-sided-event\n"
 		"  -q, --depth N       NVMe queue depth to ask for\n"
-		"  -h, --help\n", DB_DEFAULT_PORT);
+		"  -h, --help\n",
+		DB_DEFAULT_PORT);
 }
 
 static int parse_u64(const char *s, const char *what, uint64_t *v)
@@ -99,9 +100,10 @@ static int cmd_write(struct dbi_session *s, uint64_t slba, const char *path)
 	memset(buf + got, 0, nblocks * bs - got);
 	ret = dbi_write(s, slba, nblocks, buf);
 	if (!ret)
-		fprintf(stderr, "doorbell-initiator: wrote %llu blocks at LBA "
-			"%llu\n", (unsigned long long)nblocks,
-			(unsigned long long)slba);
+		fprintf(stderr,
+			"doorbell-initiator: wrote %llu blocks at LBA "
+			"%llu\n",
+			(unsigned long long)nblocks, (unsigned long long)slba);
 out:
 	fclose(f);
 	free(buf);
@@ -144,7 +146,7 @@ int main(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "depth", required_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
-		{ }
+		{}
 	};
 	struct dbi_options o = { .mode = DB_MODE_ONE_SIDED };
 	struct dbi_session *s;
@@ -163,14 +165,15 @@ int main(int argc, char **argv)
 		case 'm':
 			o.mode = dbi_mode_parse(optarg);
 			if (!o.mode) {
-				fprintf(stderr, "doorbell-initiator: unknown "
-					"mode '%s'\n", optarg);
+				fprintf(stderr,
+					"doorbell-initiator: unknown "
+					"mode '%s'\n",
+					optarg);
 				return 2;
 			}
 			break;
 		case 'q':
-			if (parse_u64(optarg, "depth", &a) || a < 2 ||
-			    a > 4096)
+			if (parse_u64(optarg, "depth", &a) || a < 2 || a > 4096)
 				return 2;
 			o.depth = a;
 			break;
@@ -203,8 +206,10 @@ int main(int argc, char **argv)
 
 	ret = dbi_connect(&o, &s);
 	if (ret) {
-		fprintf(stderr, "doorbell-initiator: cannot connect to %s: "
-			"%s\n", o.server, dbi_strerror(ret));
+		fprintf(stderr,
+			"doorbell-initiator: cannot connect to %s: "
+			"%s\n",
+			o.server, dbi_strerror(ret));
 		return 1;
 	}
 	if (!strcmp(cmd, "info"))

@@ -21,12 +21,12 @@
 struct dbi_session;
 
 struct dbi_options {
-	const char *server;		/* target address or name */
-	const char *port;		/* default DB_DEFAULT_PORT */
-	const char *source;		/* local address to connect from */
-	enum db_mode mode;		/* default DB_MODE_ONE_SIDED */
-	uint16_t depth;			/* NVMe queue depth; 0: target's choice */
-	unsigned int timeout_ms;	/* per step; 0: 5000 */
+	const char *server; /* target address or name */
+	const char *port; /* default DB_DEFAULT_PORT */
+	const char *source; /* local address to connect from */
+	enum db_mode mode; /* default DB_MODE_ONE_SIDED */
+	uint16_t depth; /* NVMe queue depth; 0: target's choice */
+	unsigned int timeout_ms; /* per step; 0: 5000 */
 };
 
 /*
@@ -48,8 +48,7 @@ const struct db_ready *dbi_geometry(const struct dbi_session *s);
  */
 int dbi_write(struct dbi_session *s, uint64_t slba, uint32_t nblocks,
 	      const void *buf);
-int dbi_read(struct dbi_session *s, uint64_t slba, uint32_t nblocks,
-	     void *buf);
+int dbi_read(struct dbi_session *s, uint64_t slba, uint32_t nblocks, void *buf);
 int dbi_flush(struct dbi_session *s);
 
 /*
@@ -57,8 +56,7 @@ int dbi_flush(struct dbi_session *s);
  * buffer and leave the data there: the command path alone, for
  * benchmarks.
  */
-int dbi_read_in_place(struct dbi_session *s, uint64_t slba,
-		      uint32_t nblocks);
+int dbi_read_in_place(struct dbi_session *s, uint64_t slba, uint32_t nblocks);
 
 /* The target's CPU time now, and commands its session thread ran. */
 int dbi_target_stats(struct dbi_session *s, struct db_stats *stats);

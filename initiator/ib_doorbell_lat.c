@@ -35,9 +35,9 @@
 struct mode_run {
 	enum db_mode mode;
 	const char *label;
-	double *us;			/* one sample per command */
+	double *us; /* one sample per command */
 	unsigned int n;
-	double target_cpu_ns;		/* summed over rounds */
+	double target_cpu_ns; /* summed over rounds */
 	uint64_t target_commands;
 };
 
@@ -45,7 +45,7 @@ struct bench {
 	struct dbi_options opts;
 	unsigned int iters;
 	unsigned int rounds;
-	uint32_t nblocks_b;		/* table B's command */
+	uint32_t nblocks_b; /* table B's command */
 	uint32_t block_size;
 	uint64_t blocks;
 	void *buf;
@@ -145,20 +145,20 @@ static void summarize(struct mode_run *m, struct summary *r)
 static void print_header(void)
 {
 	printf(" %-16s %-7s %-11s %-11s %-11s %-15s %-11s %-13s "
-	       "%-20s %-22s %-20s %s\n", "mode", "#bytes", "#iterations",
-	       "t_min[usec]", "t_max[usec]", "t_typical[usec]",
-	       "t_avg[usec]", "t_stdev[usec]", "99% percentile[usec]",
-	       "99.9% percentile[usec]", "target_cpu[usec/cmd]",
-	       "target_wakeups/cmd");
+	       "%-20s %-22s %-20s %s\n",
+	       "mode", "#bytes", "#iterations", "t_min[usec]", "t_max[usec]",
+	       "t_typical[usec]", "t_avg[usec]", "t_stdev[usec]",
+	       "99% percentile[usec]", "99.9% percentile[usec]",
+	       "target_cpu[usec/cmd]", "target_wakeups/cmd");
 }
 
 static void print_row(const struct mode_run *m, const struct summary *r,
 		      uint32_t bytes)
 {
 	printf(" %-16s %-7u %-11u %-11.2f %-11.2f %-15.2f %-11.2f %-13.2f "
-	       "%-20.2f %-22.2f %-20.2f %.2f\n", m->label, bytes, m->n,
-	       r->min, r->max, r->typical, r->avg, r->stdev, r->p99, r->p999,
-	       r->cpu_us, r->wakeups);
+	       "%-20.2f %-22.2f %-20.2f %.2f\n",
+	       m->label, bytes, m->n, r->min, r->max, r->typical, r->avg,
+	       r->stdev, r->p99, r->p999, r->cpu_us, r->wakeups);
 }
 
 static int run_table(struct bench *b, struct mode_run *modes,
@@ -190,12 +190,10 @@ static int run_table(struct bench *b, struct mode_run *modes,
 }
 
 static void print_ratio(const char *what, const struct summary *x,
-			const struct summary *y, const char *xn,
-			const char *yn)
+			const struct summary *y, const char *xn, const char *yn)
 {
-	printf(" %-28s %s - %s = %+8.2f usec typical, %s/%s = %.2f\n", what,
-	       yn, xn, y->typical - x->typical, xn, yn,
-	       x->typical / y->typical);
+	printf(" %-28s %s - %s = %+8.2f usec typical, %s/%s = %.2f\n", what, yn,
+	       xn, y->typical - x->typical, xn, yn, x->typical / y->typical);
 }
 
 static int table_a(struct bench *b)
@@ -241,14 +239,15 @@ static int table_b(struct bench *b)
 	ret = run_table(b, m, 3, false, s);
 	if (!ret) {
 		printf("\nB. Storage round trip: %u-byte Read, data at the "
-		       "initiator\n", b->nblocks_b * b->block_size);
+		       "initiator\n",
+		       b->nblocks_b * b->block_size);
 		print_header();
 		for (i = 0; i < 3; i++)
 			print_row(&m[i], &s[i], b->nblocks_b * b->block_size);
-		print_ratio("against busy-polling:", &s[0], &s[1],
-			    "one-sided", "two-sided-busy");
-		print_ratio("against event-driven:", &s[0], &s[2],
-			    "one-sided", "two-sided-event");
+		print_ratio("against busy-polling:", &s[0], &s[1], "one-sided",
+			    "two-sided-busy");
+		print_ratio("against event-driven:", &s[0], &s[2], "one-sided",
+			    "two-sided-event");
 	}
 	for (i = 0; i < 3; i++)
 		free(m[i].us);
@@ -266,7 +265,8 @@ static void usage(FILE *f)
 		"  -p, --port PORT    target port (default %s)\n"
 		"  -S, --source ADDR  local address to connect from\n"
 		"  -q, --depth N      NVMe queue depth to ask for\n"
-		"  -h, --help\n", DB_DEFAULT_PORT);
+		"  -h, --help\n",
+		DB_DEFAULT_PORT);
 }
 
 static bool parse_uint(const char *s, unsigned int min, unsigned int max,
@@ -293,7 +293,7 @@ int main(int argc, char **argv)
 		{ "source", required_argument, NULL, 'S' },
 		{ "depth", required_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
-		{ }
+		{}
 	};
 	struct bench b = { .iters = 1000, .rounds = 10 };
 	const char *table = "all";
@@ -301,8 +301,8 @@ int main(int argc, char **argv)
 	unsigned int v;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "n:r:t:p:S:q:h", opts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:r:t:p:S:q:h", opts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'n':
 			if (!parse_uint(optarg, 10, 10000000, &b.iters))
@@ -357,7 +357,8 @@ int main(int argc, char **argv)
 	b.nblocks_b = 4096 / b.block_size ? 4096 / b.block_size : 1;
 	dbi_disconnect(s);
 	if (b.blocks < b.nblocks_b) {
-		fprintf(stderr, "ib_doorbell_lat: the namespace is too small\n");
+		fprintf(stderr,
+			"ib_doorbell_lat: the namespace is too small\n");
 		return 1;
 	}
 	b.buf = malloc((size_t)b.nblocks_b * b.block_size);
@@ -371,7 +372,8 @@ int main(int argc, char **argv)
 	       b.opts.server, b.opts.port ? b.opts.port : DB_DEFAULT_PORT,
 	       b.block_size);
 	printf(" Iterations: %u per mode in %u rounds; latency is post to "
-	       "completion seen\n", b.iters, b.rounds);
+	       "completion seen\n",
+	       b.iters, b.rounds);
 	printf("------------------------------------------------------------"
 	       "---------------------------\n");
 	ret = 0;
@@ -384,7 +386,6 @@ int main(int argc, char **argv)
 	free(b.buf);
 	return ret ? 1 : 0;
 bad:
-	fprintf(stderr, "ib_doorbell_lat: bad value '%s' for -%c\n", optarg,
-		c);
+	fprintf(stderr, "ib_doorbell_lat: bad value '%s' for -%c\n", optarg, c);
 	return 2;
 }

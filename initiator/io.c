@@ -41,8 +41,7 @@ int dbi_write(struct dbi_session *s, uint64_t slba, uint32_t nblocks,
 	return dbi_rw(s, NVME_CMD_WRITE, slba, nblocks, (void *)buf);
 }
 
-int dbi_read(struct dbi_session *s, uint64_t slba, uint32_t nblocks,
-	     void *buf)
+int dbi_read(struct dbi_session *s, uint64_t slba, uint32_t nblocks, void *buf)
 {
 	return dbi_rw(s, NVME_CMD_READ, slba, nblocks, buf);
 }

@@ -24,10 +24,14 @@ static void rdma_wr(struct dbi_session *s, struct ibv_send_wr *wr,
 		    void *local, uint32_t len, const struct db_window *win,
 		    uint64_t offset)
 {
-	*sge = (struct ibv_sge){ .addr = (uintptr_t)local, .length = len,
+	*sge = (struct ibv_sge){ .addr = (uintptr_t)local,
+				 .length = len,
 				 .lkey = s->stage_mr->lkey };
 	*wr = (struct ibv_send_wr){
-		.wr_id = id, .sg_list = sge, .num_sge = 1, .opcode = op,
+		.wr_id = id,
+		.sg_list = sge,
+		.num_sge = 1,
+		.opcode = op,
 		.wr.rdma = { .remote_addr = win->addr + offset,
 			     .rkey = win->rkey },
 	};
@@ -111,8 +115,8 @@ int dbi_queue_command(struct dbi_session *s, uint8_t opcode, uint64_t slba,
 		      __builtin_ctz(r->block_size), slba, nblocks,
 		      r->data_iova + slot);
 	s->stage->sqe.cid = cid;
-	rdma_wr(s, &wrs[n], &sges[n], WR_SQE, IBV_WR_RDMA_WRITE,
-		&s->stage->sqe, sizeof(struct nvme_sqe), &r->sq,
+	rdma_wr(s, &wrs[n], &sges[n], WR_SQE, IBV_WR_RDMA_WRITE, &s->stage->sqe,
+		sizeof(struct nvme_sqe), &r->sq,
 		(uint64_t)s->sq_tail * sizeof(struct nvme_sqe));
 	*tail = &wrs[n];
 	tail = &wrs[n++].next;
@@ -128,7 +132,8 @@ int dbi_queue_command(struct dbi_session *s, uint8_t opcode, uint64_t slba,
 			&s->stage->sq_tail, 4, &r->doorbells, 0);
 	} else {
 		s->stage->send = (struct db_msg){
-			.magic = DB_PROTO_MAGIC, .type = DB_MSG_RING,
+			.magic = DB_PROTO_MAGIC,
+			.type = DB_MSG_RING,
 			.tag = s->next_tag++,
 			.ring = { .sq_tail = s->sq_tail,
 				  .cq_head = s->cq_head },

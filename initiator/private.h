@@ -11,8 +11,8 @@
 #include "doorbell_initiator.h"
 #include "nvme_spec.h"
 
-#define DBI_RECVS		4
-#define DBI_MAX_TRANSFER	8192
+#define DBI_RECVS 4
+#define DBI_MAX_TRANSFER 8192
 
 /*
  * Registered memory the session's work requests read from and write
@@ -21,8 +21,8 @@
 struct dbi_stage {
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
-	uint32_t sq_tail;		/* value for the SQ tail doorbell */
-	uint32_t cq_head;		/* value for the CQ head doorbell */
+	uint32_t sq_tail; /* value for the SQ tail doorbell */
+	uint32_t cq_head; /* value for the CQ head doorbell */
 	uint32_t probe;
 	struct db_msg send;
 	struct db_msg recv[DBI_RECVS];
@@ -39,13 +39,13 @@ struct dbi_session {
 	enum db_mode mode;
 	unsigned int timeout_ms;
 	struct db_ready ready;
-	uint32_t max_blocks;		/* per command */
+	uint32_t max_blocks; /* per command */
 
 	/* The initiator's view of its queue (one-sided and ring modes). */
 	uint16_t sq_tail;
 	uint16_t cq_head;
 	uint8_t phase;
-	bool cq_head_unrung;		/* consumed a CQE, doorbell not rung */
+	bool cq_head_unrung; /* consumed a CQE, doorbell not rung */
 	uint16_t next_cid;
 	uint16_t next_tag;
 

@@ -12,7 +12,7 @@
 
 #include "private.h"
 
-#define DBI_DEFAULT_TIMEOUT_MS	5000
+#define DBI_DEFAULT_TIMEOUT_MS 5000
 
 uint64_t dbi_now_ms(void)
 {
@@ -56,6 +56,16 @@ static int dbi_next_wc(struct dbi_session *s, struct ibv_wc *wc)
 	}
 }
 
+/* The next completion; a failed one is its errno. */
+static int dbi_next_ok_wc(struct dbi_session *s, struct ibv_wc *wc)
+{
+	int ret = dbi_next_wc(s, wc);
+
+	if (!ret && wc->status != IBV_WC_SUCCESS)
+		ret = wc_errno(wc);
+	return ret;
+}
+
 int dbi_post_wait(struct dbi_session *s, struct ibv_send_wr *wr)
 {
 	struct ibv_send_wr *bad, *last = wr;
@@ -68,11 +78,9 @@ int dbi_post_wait(struct dbi_session *s, struct ibv_send_wr *wr)
 	if (ibv_post_send(s->id->qp, wr, &bad))
 		return -errno;
 	for (;;) {
-		ret = dbi_next_wc(s, &wc);
+		ret = dbi_next_ok_wc(s, &wc);
 		if (ret)
 			return ret;
-		if (wc.status != IBV_WC_SUCCESS)
-			return wc_errno(&wc);
 		if (wc.opcode == IBV_WC_RECV) {
 			if (s->nr_early_recv == DBI_RECVS)
 				return -EPROTO;
@@ -91,8 +99,10 @@ static int dbi_post_recv(struct dbi_session *s, unsigned int slot)
 		.length = sizeof(struct db_msg),
 		.lkey = s->stage_mr->lkey,
 	};
-	struct ibv_recv_wr wr = { .wr_id = slot, .sg_list = &sge,
-				  .num_sge = 1 }, *bad;
+	struct ibv_recv_wr wr = { .wr_id = slot,
+				  .sg_list = &sge,
+				  .num_sge = 1 },
+			   *bad;
 
 	return ibv_post_recv(s->id->qp, &wr, &bad) ? -errno : 0;
 }
@@ -110,11 +120,9 @@ static int dbi_next_recv(struct dbi_session *s, unsigned int *slot)
 		return 0;
 	}
 	for (;;) {
-		ret = dbi_next_wc(s, &wc);
+		ret = dbi_next_ok_wc(s, &wc);
 		if (ret)
 			return ret;
-		if (wc.status != IBV_WC_SUCCESS)
-			return wc_errno(&wc);
 		if (wc.opcode == IBV_WC_RECV) {
 			*slot = wc.wr_id;
 			return 0;
@@ -146,8 +154,9 @@ int dbi_send(struct dbi_session *s, const struct db_msg *msg)
 		.length = sizeof(*msg),
 		.lkey = s->stage_mr->lkey,
 	};
-	struct ibv_send_wr wr = { .wr_id = 1, .sg_list = &sge, .num_sge = 1,
-				  .opcode = IBV_WR_SEND };
+	struct ibv_send_wr wr = {
+		.wr_id = 1, .sg_list = &sge, .num_sge = 1, .opcode = IBV_WR_SEND
+	};
 
 	s->stage->send = *msg;
 	return dbi_post_wait(s, &wr);
@@ -192,8 +201,10 @@ static int dbi_setup_verbs(struct dbi_session *s)
 {
 	struct ibv_qp_init_attr attr = {
 		.qp_type = IBV_QPT_RC,
-		.cap = { .max_send_wr = 16, .max_recv_wr = DBI_RECVS,
-			 .max_send_sge = 1, .max_recv_sge = 1 },
+		.cap = { .max_send_wr = 16,
+			 .max_recv_wr = DBI_RECVS,
+			 .max_send_sge = 1,
+			 .max_recv_sge = 1 },
 	};
 	unsigned int i;
 	int ret;
@@ -212,10 +223,10 @@ static int dbi_setup_verbs(struct dbi_session *s)
 	if (!s->stage)
 		return -ENOMEM;
 	memset(s->stage, 0, sizeof(*s->stage));
-	s->stage_mr = ibv_reg_mr(s->pd, s->stage, sizeof(*s->stage),
-				 IBV_ACCESS_LOCAL_WRITE |
-				 IBV_ACCESS_REMOTE_READ |
-				 IBV_ACCESS_REMOTE_WRITE);
+	s->stage_mr =
+		ibv_reg_mr(s->pd, s->stage, sizeof(*s->stage),
+			   IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_READ |
+				   IBV_ACCESS_REMOTE_WRITE);
 	if (!s->stage_mr)
 		return -errno;
 	for (i = 0; i < DBI_RECVS; i++) {
@@ -244,7 +255,9 @@ static int dbi_resolve(struct dbi_session *s, const struct dbi_options *o)
 		}
 	}
 	ret = rdma_resolve_addr(s->id, src ? src->ai_src_addr : NULL,
-				dst->ai_dst_addr, s->timeout_ms) ? -errno : 0;
+				dst->ai_dst_addr, s->timeout_ms) ?
+		      -errno :
+		      0;
 	if (!ret)
 		ret = cm_wait(s, RDMA_CM_EVENT_ADDR_RESOLVED, NULL);
 	if (!ret)
@@ -268,7 +281,12 @@ int dbi_connect(const struct dbi_options *o, struct dbi_session **sp)
 		.private_data_len = sizeof(req),
 		.responder_resources = 4,
 		.initiator_depth = 4,
-		.retry_count = 7,
+		/*
+		 * Both QPs take this.  Six, not seven: Soft-RoCE retries
+		 * seven times without end, and the target's keepalive must
+		 * be able to give up on a vanished initiator.
+		 */
+		.retry_count = 6,
 		.rnr_retry_count = 7,
 	};
 	struct dbi_session *s;
@@ -285,8 +303,7 @@ int dbi_connect(const struct dbi_options *o, struct dbi_session **sp)
 	req.mode = s->mode;
 	req.depth = o->depth;
 	s->channel = rdma_create_event_channel();
-	if (!s->channel ||
-	    rdma_create_id(s->channel, &s->id, s, RDMA_PS_TCP)) {
+	if (!s->channel || rdma_create_id(s->channel, &s->id, s, RDMA_PS_TCP)) {
 		ret = -errno;
 		goto fail;
 	}
@@ -355,7 +372,9 @@ int dbi_probe_write(struct dbi_session *s, uint64_t addr, uint32_t rkey,
 		.lkey = s->stage_mr->lkey,
 	};
 	struct ibv_send_wr wr = {
-		.wr_id = 2, .sg_list = &sge, .num_sge = 1,
+		.wr_id = 2,
+		.sg_list = &sge,
+		.num_sge = 1,
 		.opcode = IBV_WR_RDMA_WRITE,
 		.wr.rdma = { .remote_addr = addr, .rkey = rkey },
 	};
@@ -366,7 +385,8 @@ int dbi_probe_write(struct dbi_session *s, uint64_t addr, uint32_t rkey,
 
 int dbi_target_stats(struct dbi_session *s, struct db_stats *stats)
 {
-	struct db_msg msg = { .magic = DB_PROTO_MAGIC, .type = DB_MSG_STATS,
+	struct db_msg msg = { .magic = DB_PROTO_MAGIC,
+			      .type = DB_MSG_STATS,
 			      .tag = s->next_tag++ };
 	int ret;
 

@@ -12,10 +12,10 @@
 
 #include "private.h"
 
-#define NVME_ADMIN_DEPTH	32
-#define NVME_PCI_COMMAND	0x04
-#define NVME_PCI_CMD_MEMORY	0x0002
-#define NVME_PCI_CMD_MASTER	0x0004
+#define NVME_ADMIN_DEPTH 32
+#define NVME_PCI_COMMAND 0x04
+#define NVME_PCI_CMD_MEMORY 0x0002
+#define NVME_PCI_CMD_MASTER 0x0004
 
 static int reg_read(struct nvme_ctrl *ctrl, uint64_t off, void *v, size_t len)
 {
@@ -44,9 +44,9 @@ static int wait_csts(struct nvme_ctrl *ctrl, uint32_t mask, uint32_t want)
 		if (ret)
 			return ret;
 		if (csts == 0xffffffff)
-			return -ENODEV;		/* the device is gone */
+			return -ENODEV; /* the device is gone */
 		if ((csts & NVME_CSTS_CFS) && want)
-			return -EIO;		/* controller fatal status */
+			return -EIO; /* controller fatal status */
 		if ((csts & mask) == want)
 			return 0;
 		usleep(1000);
@@ -91,8 +91,8 @@ static int ctrl_enable(struct nvme_ctrl *ctrl)
 	if (!ret)
 		ret = reg_write32(ctrl, NVME_REG_CC,
 				  NVME_CC_EN | NVME_CC_CSS_NVM |
-				  NVME_CC_MPS_4K | NVME_CC_IOSQES_64 |
-				  NVME_CC_IOCQES_16);
+					  NVME_CC_MPS_4K | NVME_CC_IOSQES_64 |
+					  NVME_CC_IOCQES_16);
 	if (!ret)
 		ret = wait_csts(ctrl, NVME_CSTS_RDY, NVME_CSTS_RDY);
 	return ret;
@@ -124,7 +124,7 @@ static int ctrl_identify(struct nvme_ctrl *ctrl)
 	copy_trimmed(ctrl->serial, id + 4, 20);
 	copy_trimmed(ctrl->model, id + 24, 40);
 	mdts = id[77];
-	ctrl->max_transfer = 8192;	/* what a PRP pair covers */
+	ctrl->max_transfer = 8192; /* what a PRP pair covers */
 	if (mdts && (4096u << mdts) < ctrl->max_transfer)
 		ctrl->max_transfer = 4096u << mdts;
 
@@ -143,7 +143,7 @@ static int ctrl_identify(struct nvme_ctrl *ctrl)
 	ctrl->ns.lba_shift = id[128 + 4 * flbas + 2];
 	if (!ctrl->ns.blocks || ctrl->ns.lba_shift < 9 ||
 	    ctrl->ns.lba_shift > 12)
-		return -ENODEV;		/* no usable namespace 1 */
+		return -ENODEV; /* no usable namespace 1 */
 
 	/* As many I/O queue pairs as the controller grants. */
 	sqe = (struct nvme_sqe){
@@ -155,7 +155,8 @@ static int ctrl_identify(struct nvme_ctrl *ctrl)
 	if (ret)
 		return ret;
 	ctrl->nr_io_queues = 1 + ((granted & 0xffff) < (granted >> 16) ?
-				  (granted & 0xffff) : (granted >> 16));
+					  (granted & 0xffff) :
+					  (granted >> 16));
 	return 0;
 }
 
@@ -201,7 +202,7 @@ static int ctrl_setup(struct nvme_ctrl *ctrl)
 	if (ctrl->cap == ~0ull)
 		return -ENODEV;
 	if (NVME_CAP_MPSMIN(ctrl->cap) != 0)
-		return -EOPNOTSUPP;	/* no 4 KiB memory pages */
+		return -EOPNOTSUPP; /* no 4 KiB memory pages */
 	ctrl->timeout_ms = NVME_CAP_TO_MS(ctrl->cap);
 	if (!ctrl->timeout_ms)
 		ctrl->timeout_ms = 500;

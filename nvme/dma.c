@@ -13,9 +13,9 @@
 
 #include "nvme.h"
 
-#define NVME_IOVA_BASE	(1ull << 30)
-#define NVME_IOVA_LIMIT	(1ull << 39)
-#define NVME_PAGE	4096ul
+#define NVME_IOVA_BASE (1ull << 30)
+#define NVME_IOVA_LIMIT (1ull << 39)
+#define NVME_PAGE 4096ul
 
 int nvme_dma_alloc(struct nvme_ctrl *ctrl, size_t size, struct nvme_dma *buf)
 {

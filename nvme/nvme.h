@@ -37,12 +37,12 @@ struct nvme_dma {
  */
 struct nvme_queue {
 	uint16_t qid;
-	uint16_t depth;			/* entries in each of SQ and CQ */
+	uint16_t depth; /* entries in each of SQ and CQ */
 	struct nvme_dma sq;
 	struct nvme_dma cq;
 	uint16_t sq_tail;
 	uint16_t cq_head;
-	uint8_t phase;			/* of the next CQE to consume */
+	uint8_t phase; /* of the next CQE to consume */
 	uint16_t next_cid;
 	volatile uint32_t *sq_doorbell;
 	volatile uint32_t *cq_doorbell;
@@ -50,31 +50,31 @@ struct nvme_queue {
 
 struct nvme_namespace {
 	uint32_t nsid;
-	uint64_t blocks;		/* NSZE */
-	unsigned int lba_shift;		/* log2 of the block size */
+	uint64_t blocks; /* NSZE */
+	unsigned int lba_shift; /* log2 of the block size */
 };
 
 struct nvme_ctrl {
 	struct vfio_dmabuf_dev *dev;
 	char bdf[16];
 	uint64_t cap;
-	unsigned int timeout_ms;	/* CAP.TO, for enable and disable */
-	unsigned int max_depth;		/* CAP.MQES, capped at one page */
-	uint16_t nr_io_queues;		/* granted by Set Features */
-	uint32_t max_transfer;		/* bytes per command (MDTS) */
+	unsigned int timeout_ms; /* CAP.TO, for enable and disable */
+	unsigned int max_depth; /* CAP.MQES, capped at one page */
+	uint16_t nr_io_queues; /* granted by Set Features */
+	uint32_t max_transfer; /* bytes per command (MDTS) */
 	char model[41];
 	char serial[21];
-	struct nvme_namespace ns;	/* namespace 1 */
+	struct nvme_namespace ns; /* namespace 1 */
 
 	/* The doorbell page of BAR0, mapped for this process's own stores. */
 	volatile uint32_t *doorbells;
-	uint64_t doorbell_page;		/* its offset in BAR0 */
+	uint64_t doorbell_page; /* its offset in BAR0 */
 	unsigned int doorbell_stride;
 
 	/* admin_lock serialises admin commands: the admin queue below. */
 	pthread_mutex_t admin_lock;
 	struct nvme_queue admin;
-	struct nvme_dma identify;	/* a page for Identify data */
+	struct nvme_dma identify; /* a page for Identify data */
 
 	/* iova_lock guards next_iova: IOVAs are handed out, never reused. */
 	pthread_mutex_t iova_lock;

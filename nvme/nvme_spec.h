@@ -9,51 +9,51 @@
 #include <stdint.h>
 
 /* Controller registers (BAR0). */
-#define NVME_REG_CAP		0x00
-#define NVME_REG_VS		0x08
-#define NVME_REG_CC		0x14
-#define NVME_REG_CSTS		0x1c
-#define NVME_REG_AQA		0x24
-#define NVME_REG_ASQ		0x28
-#define NVME_REG_ACQ		0x30
-#define NVME_REG_DOORBELLS	0x1000
+#define NVME_REG_CAP 0x00
+#define NVME_REG_VS 0x08
+#define NVME_REG_CC 0x14
+#define NVME_REG_CSTS 0x1c
+#define NVME_REG_AQA 0x24
+#define NVME_REG_ASQ 0x28
+#define NVME_REG_ACQ 0x30
+#define NVME_REG_DOORBELLS 0x1000
 
-#define NVME_CAP_MQES(cap)	((uint32_t)((cap) & 0xffff) + 1)
-#define NVME_CAP_TO_MS(cap)	((((cap) >> 24) & 0xff) * 500u)
-#define NVME_CAP_DSTRD(cap)	((unsigned int)((cap) >> 32) & 0xf)
-#define NVME_CAP_MPSMIN(cap)	((unsigned int)((cap) >> 48) & 0xf)
+#define NVME_CAP_MQES(cap) ((uint32_t)((cap)&0xffff) + 1)
+#define NVME_CAP_TO_MS(cap) ((((cap) >> 24) & 0xff) * 500u)
+#define NVME_CAP_DSTRD(cap) ((unsigned int)((cap) >> 32) & 0xf)
+#define NVME_CAP_MPSMIN(cap) ((unsigned int)((cap) >> 48) & 0xf)
 
-#define NVME_CC_EN		(1u << 0)
-#define NVME_CC_CSS_NVM		(0u << 4)
-#define NVME_CC_MPS_4K		(0u << 7)
-#define NVME_CC_SHN_NORMAL	(1u << 14)
-#define NVME_CC_IOSQES_64	(6u << 16)
-#define NVME_CC_IOCQES_16	(4u << 20)
+#define NVME_CC_EN (1u << 0)
+#define NVME_CC_CSS_NVM (0u << 4)
+#define NVME_CC_MPS_4K (0u << 7)
+#define NVME_CC_SHN_NORMAL (1u << 14)
+#define NVME_CC_IOSQES_64 (6u << 16)
+#define NVME_CC_IOCQES_16 (4u << 20)
 
-#define NVME_CSTS_RDY		(1u << 0)
-#define NVME_CSTS_CFS		(1u << 1)
-#define NVME_CSTS_SHST_MASK	(3u << 2)
-#define NVME_CSTS_SHST_DONE	(2u << 2)
+#define NVME_CSTS_RDY (1u << 0)
+#define NVME_CSTS_CFS (1u << 1)
+#define NVME_CSTS_SHST_MASK (3u << 2)
+#define NVME_CSTS_SHST_DONE (2u << 2)
 
 /* Admin opcodes. */
-#define NVME_ADMIN_DELETE_SQ	0x00
-#define NVME_ADMIN_CREATE_SQ	0x01
-#define NVME_ADMIN_DELETE_CQ	0x04
-#define NVME_ADMIN_CREATE_CQ	0x05
-#define NVME_ADMIN_IDENTIFY	0x06
-#define NVME_ADMIN_SET_FEATURES	0x09
+#define NVME_ADMIN_DELETE_SQ 0x00
+#define NVME_ADMIN_CREATE_SQ 0x01
+#define NVME_ADMIN_DELETE_CQ 0x04
+#define NVME_ADMIN_CREATE_CQ 0x05
+#define NVME_ADMIN_IDENTIFY 0x06
+#define NVME_ADMIN_SET_FEATURES 0x09
 
-#define NVME_IDENTIFY_NS	0x00
-#define NVME_IDENTIFY_CTRL	0x01
-#define NVME_FEAT_NUM_QUEUES	0x07
+#define NVME_IDENTIFY_NS 0x00
+#define NVME_IDENTIFY_CTRL 0x01
+#define NVME_FEAT_NUM_QUEUES 0x07
 
 /* Create I/O queue flags (CDW11). */
-#define NVME_QUEUE_PHYS_CONTIG	(1u << 0)
+#define NVME_QUEUE_PHYS_CONTIG (1u << 0)
 
 /* NVM command set opcodes. */
-#define NVME_CMD_FLUSH		0x00
-#define NVME_CMD_WRITE		0x01
-#define NVME_CMD_READ		0x02
+#define NVME_CMD_FLUSH 0x00
+#define NVME_CMD_WRITE 0x01
+#define NVME_CMD_READ 0x02
 
 /* A submission queue entry: 64 bytes. */
 struct nvme_sqe {
@@ -81,12 +81,12 @@ struct nvme_cqe {
 	uint16_t sq_head;
 	uint16_t sq_id;
 	uint16_t cid;
-	uint16_t status;	/* bit 0 phase, bits 1-8 SC, 9-11 SCT, 14 DNR */
+	uint16_t status; /* bit 0 phase, bits 1-8 SC, 9-11 SCT, 14 DNR */
 };
 
-#define NVME_CQE_PHASE(status)	((status) & 1)
+#define NVME_CQE_PHASE(status) ((status)&1)
 /* Status code type and status code, as one value: SCT << 8 | SC. */
-#define NVME_CQE_STATUS(status)	(((status) >> 1) & 0x7ff)
+#define NVME_CQE_STATUS(status) (((status) >> 1) & 0x7ff)
 
 _Static_assert(sizeof(struct nvme_sqe) == 64, "SQE is 64 bytes");
 _Static_assert(sizeof(struct nvme_cqe) == 16, "CQE is 16 bytes");
@@ -98,8 +98,7 @@ _Static_assert(sizeof(struct nvme_cqe) == 16, "CQE is 16 bytes");
  */
 static inline void nvme_build_io(struct nvme_sqe *sqe, uint8_t opcode,
 				 uint32_t nsid, unsigned int lba_shift,
-				 uint64_t slba, uint32_t nblocks,
-				 uint64_t iova)
+				 uint64_t slba, uint32_t nblocks, uint64_t iova)
 {
 	uint64_t bytes = (uint64_t)nblocks << lba_shift;
 

@@ -23,10 +23,14 @@ void nvme_queue_set_doorbells(struct nvme_ctrl *ctrl, struct nvme_queue *q)
 {
 	uint8_t *page = (uint8_t *)ctrl->doorbells;
 
-	q->sq_doorbell = (volatile uint32_t *)(page +
-		nvme_sq_doorbell_offset(ctrl, q->qid) - ctrl->doorbell_page);
-	q->cq_doorbell = (volatile uint32_t *)(page +
-		nvme_cq_doorbell_offset(ctrl, q->qid) - ctrl->doorbell_page);
+	q->sq_doorbell =
+		(volatile uint32_t *)(page +
+				      nvme_sq_doorbell_offset(ctrl, q->qid) -
+				      ctrl->doorbell_page);
+	q->cq_doorbell =
+		(volatile uint32_t *)(page +
+				      nvme_cq_doorbell_offset(ctrl, q->qid) -
+				      ctrl->doorbell_page);
 }
 
 void nvme_queue_rewind(struct nvme_queue *q)
@@ -107,7 +111,7 @@ int nvme_queue_create(struct nvme_ctrl *ctrl, uint16_t qid, uint16_t depth,
 		.opcode = NVME_ADMIN_CREATE_CQ,
 		.prp1 = q->cq.iova,
 		.cdw10 = (uint32_t)(depth - 1) << 16 | qid,
-		.cdw11 = NVME_QUEUE_PHYS_CONTIG,	/* no interrupts */
+		.cdw11 = NVME_QUEUE_PHYS_CONTIG, /* no interrupts */
 	};
 	ret = nvme_admin_sync(ctrl, &sqe, NULL);
 	if (ret)

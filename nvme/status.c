@@ -46,8 +46,8 @@ const char *nvme_strerror(int ret)
 
 	if (ret <= 0)
 		return ret ? strerror(-ret) : "success";
-	for (i = 0; i < sizeof(nvme_status_names) /
-			sizeof(nvme_status_names[0]); i++)
+	for (i = 0;
+	     i < sizeof(nvme_status_names) / sizeof(nvme_status_names[0]); i++)
 		if (nvme_status_names[i].status == ret)
 			return nvme_status_names[i].name;
 	snprintf(buf, sizeof(buf), "NVMe status SCT %#x SC %#x", ret >> 8,

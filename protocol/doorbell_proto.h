@@ -15,9 +15,9 @@
 
 #include <stdint.h>
 
-#define DB_PROTO_MAGIC		0x4442524eu	/* "DBRN" */
-#define DB_PROTO_VERSION	1
-#define DB_DEFAULT_PORT		"4791"
+#define DB_PROTO_MAGIC 0x4442524eu /* "DBRN" */
+#define DB_PROTO_VERSION 1
+#define DB_DEFAULT_PORT "4791"
 
 /*
  * How the SQ tail doorbell is rung and who runs the command.  In every
@@ -44,8 +44,8 @@ enum db_mode {
 struct db_connect_req {
 	uint32_t magic;
 	uint8_t version;
-	uint8_t mode;			/* enum db_mode */
-	uint16_t depth;			/* NVMe queue entries wanted */
+	uint8_t mode; /* enum db_mode */
+	uint16_t depth; /* NVMe queue entries wanted */
 };
 
 /* One remotely reachable range: a window bound to the initiator's QP. */
@@ -56,42 +56,42 @@ struct db_window {
 };
 
 enum db_msg_type {
-	DB_MSG_READY = 1,	/* target -> initiator: struct db_ready */
-	DB_MSG_RING = 2,	/* initiator -> target: ring sq_tail, cq_head */
-	DB_MSG_COMMAND = 3,	/* initiator -> target: a two-sided command */
-	DB_MSG_RESPONSE = 4,	/* target -> initiator: its completion */
-	DB_MSG_STATS = 5,	/* initiator asks, target answers */
+	DB_MSG_READY = 1, /* target -> initiator: struct db_ready */
+	DB_MSG_RING = 2, /* initiator -> target: ring sq_tail, cq_head */
+	DB_MSG_COMMAND = 3, /* initiator -> target: a two-sided command */
+	DB_MSG_RESPONSE = 4, /* target -> initiator: its completion */
+	DB_MSG_STATS = 5, /* initiator asks, target answers */
 };
 
 struct db_ready {
 	uint16_t qid;
 	uint16_t depth;
 	uint32_t nsid;
-	uint64_t blocks;		/* namespace size in blocks */
+	uint64_t blocks; /* namespace size in blocks */
 	uint32_t block_size;
-	uint32_t max_transfer;		/* bytes per command */
-	uint32_t doorbell_stride;	/* CQ head = SQ tail + stride */
-	uint32_t slot_size;		/* data buffer bytes per SQ slot */
-	uint64_t data_iova;		/* where the controller sees data */
-	struct db_window sq;		/* remote write: depth * 64 bytes */
-	struct db_window cq;		/* remote read: depth * 16 bytes */
-	struct db_window doorbells;	/* remote write: SQ tail, CQ head */
-	struct db_window data;		/* remote read/write: depth slots */
+	uint32_t max_transfer; /* bytes per command */
+	uint32_t doorbell_stride; /* CQ head = SQ tail + stride */
+	uint32_t slot_size; /* data buffer bytes per SQ slot */
+	uint64_t data_iova; /* where the controller sees data */
+	struct db_window sq; /* remote write: depth * 64 bytes */
+	struct db_window cq; /* remote read: depth * 16 bytes */
+	struct db_window doorbells; /* remote write: SQ tail, CQ head */
+	struct db_window data; /* remote read/write: depth slots */
 };
 
 struct db_command {
-	uint8_t opcode;			/* NVMe Read, Write or Flush */
+	uint8_t opcode; /* NVMe Read, Write or Flush */
 	uint8_t rsvd[3];
 	uint32_t nblocks;
 	uint64_t slba;
-	uint64_t addr;			/* the initiator's buffer */
+	uint64_t addr; /* the initiator's buffer */
 	uint32_t rkey;
 	uint32_t length;
 };
 
 struct db_response {
 	uint16_t cid;
-	uint16_t status;		/* NVMe SCT << 8 | SC; 0 is success */
+	uint16_t status; /* NVMe SCT << 8 | SC; 0 is success */
 	uint32_t rsvd;
 };
 
@@ -101,16 +101,16 @@ struct db_response {
  * the controller's health four times a second).
  */
 struct db_stats {
-	uint64_t thread_cpu_ns;		/* this session's thread, so far */
-	uint64_t process_cpu_ns;	/* the whole target process */
-	uint64_t commands;		/* commands this session's thread ran */
+	uint64_t thread_cpu_ns; /* this session's thread, so far */
+	uint64_t process_cpu_ns; /* the whole target process */
+	uint64_t commands; /* commands this session's thread ran */
 };
 
 struct db_msg {
 	uint32_t magic;
-	uint8_t type;			/* enum db_msg_type */
+	uint8_t type; /* enum db_msg_type */
 	uint8_t rsvd;
-	uint16_t tag;			/* echoed in the answer */
+	uint16_t tag; /* echoed in the answer */
 	union {
 		struct db_ready ready;
 		struct {

@@ -25,10 +25,9 @@ static int doorbell_register(struct target *t, struct target_device *d)
 	 * Local write is what a window granting remote write needs; the MR
 	 * itself has no remote rights, so its own rkey opens nothing.
 	 */
-	d->doorbell_mr = ibv_reg_dmabuf_mr(d->pd, 0, range.length,
-					   range.offset, d->doorbell_fd,
-					   IBV_ACCESS_LOCAL_WRITE |
-					   IBV_ACCESS_MW_BIND);
+	d->doorbell_mr = ibv_reg_dmabuf_mr(
+		d->pd, 0, range.length, range.offset, d->doorbell_fd,
+		IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_MW_BIND);
 	if (!d->doorbell_mr) {
 		int ret = -errno;
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -18,15 +19,22 @@
 
 #define HEALTH_CHECK_MS 250
 
+/* One write(2) per message: session threads log too. */
 void target_log(struct target *t, const char *fmt, ...)
 {
+	char line[256];
 	va_list ap;
+	int n;
 
-	fputs("doorbell-target: ", stderr);
+	n = snprintf(line, sizeof(line), "doorbell-target: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n += vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	if (write(STDERR_FILENO, line, n) < 0)
+		return;
 }
 
 static void usage(FILE *f)
@@ -42,8 +50,7 @@ static void usage(FILE *f)
 		DB_DEFAULT_PORT, TARGET_MAX_DEPTH);
 }
 
-static int listen_on(struct target *t, const char *bind_addr,
-		     const char *port)
+static int listen_on(struct target *t, const char *bind_addr, const char *port)
 {
 	struct rdma_addrinfo hints = { .ai_flags = RAI_PASSIVE,
 				       .ai_port_space = RDMA_PS_TCP };
@@ -115,8 +122,8 @@ static bool on_cm_event(struct target *t, struct rdma_cm_event *ev)
 	case RDMA_CM_EVENT_ESTABLISHED:
 		ret = s ? session_start(s) : 0;
 		if (ret) {
-			target_log(t, "starting I/O queue %u: %s",
-				   s->queue.qid, nvme_strerror(ret));
+			target_log(t, "starting I/O queue %u: %s", s->queue.qid,
+				   nvme_strerror(ret));
 			rdma_disconnect(ev->id);
 		}
 		return false;
@@ -175,11 +182,33 @@ static bool target_healthy(struct target *t)
 	return (csts & (NVME_CSTS_RDY | NVME_CSTS_CFS)) == NVME_CSTS_RDY;
 }
 
+/* Destroy the sessions whose threads found their connection dead. */
+static void reap_sessions(struct target *t)
+{
+	struct session *s, *next;
+	struct rdma_cm_id *id;
+	uint64_t n;
+
+	if (read(t->reap_fd, &n, sizeof(n)) != sizeof(n))
+		return;
+	for (s = t->sessions; s; s = next) {
+		next = s->next;
+		if (!__atomic_load_n(&s->dead, __ATOMIC_ACQUIRE))
+			continue;
+		id = s->cm_id;
+		target_log(t, "dropping I/O queue %u", s->queue.qid);
+		rdma_disconnect(id);
+		session_destroy(s);
+		rdma_destroy_id(id);
+	}
+}
+
 static int serve(struct target *t, int sig_fd)
 {
-	struct pollfd fds[2] = {
+	struct pollfd fds[3] = {
 		{ .fd = t->cm_channel->fd, .events = POLLIN },
 		{ .fd = sig_fd, .events = POLLIN },
+		{ .fd = t->reap_fd, .events = POLLIN },
 	};
 	struct signalfd_siginfo si;
 	struct rdma_cm_event *ev;
@@ -187,8 +216,10 @@ static int serve(struct target *t, int sig_fd)
 	bool destroy;
 
 	for (;;) {
-		if (poll(fds, 2, HEALTH_CHECK_MS) < 0 && errno != EINTR)
+		if (poll(fds, 3, HEALTH_CHECK_MS) < 0 && errno != EINTR)
 			return -errno;
+		if (fds[2].revents & POLLIN)
+			reap_sessions(t);
 		if (fds[1].revents & POLLIN) {
 			if (read(sig_fd, &si, sizeof(si)) != sizeof(si))
 				return -EIO;
@@ -222,7 +253,7 @@ int main(int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "max-depth", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
-		{ }
+		{}
 	};
 	const char *bdf = NULL, *bind_addr = NULL, *port = DB_DEFAULT_PORT;
 	struct target t = { .max_depth = TARGET_MAX_DEPTH };
@@ -246,8 +277,10 @@ int main(int argc, char **argv)
 			t.max_depth = strtoul(optarg, &end, 0);
 			if (*end || t.max_depth < 2 ||
 			    t.max_depth > TARGET_MAX_DEPTH) {
-				fprintf(stderr, "doorbell-target: --max-depth "
-					"must be 2-%u\n", TARGET_MAX_DEPTH);
+				fprintf(stderr,
+					"doorbell-target: --max-depth "
+					"must be 2-%u\n",
+					TARGET_MAX_DEPTH);
 				return 2;
 			}
 			break;
@@ -270,6 +303,11 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	t.reap_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (sig_fd < 0 || t.reap_fd < 0) {
+		perror("doorbell-target");
+		return 1;
+	}
 
 	fprintf(stderr, "doorbell-target: opening and resetting %s\n", bdf);
 	ret = nvme_ctrl_open(bdf, &ctrl);
@@ -281,10 +319,12 @@ int main(int argc, char **argv)
 	t.ctrl = ctrl;
 	if (t.max_depth > ctrl->max_depth)
 		t.max_depth = ctrl->max_depth;
-	target_log(&t, "%s: %s (serial %s), namespace 1: %llu blocks of %u "
-		   "bytes, %u I/O queues", ctrl->bdf, ctrl->model, ctrl->serial,
-		   (unsigned long long)ctrl->ns.blocks, 1u << ctrl->ns.lba_shift,
-		   ctrl->nr_io_queues);
+	target_log(&t,
+		   "%s: %s (serial %s), namespace 1: %llu blocks of %u "
+		   "bytes, %u I/O queues",
+		   ctrl->bdf, ctrl->model, ctrl->serial,
+		   (unsigned long long)ctrl->ns.blocks,
+		   1u << ctrl->ns.lba_shift, ctrl->nr_io_queues);
 	ret = listen_on(&t, bind_addr, port);
 	if (!ret) {
 		target_log(&t, "listening on %s port %s",

@@ -17,8 +17,8 @@
 
 #include "target.h"
 
-#define SESSION_DEFAULT_DEPTH	32
-#define SESSION_BIND_TIMEOUT_MS	5000
+#define SESSION_DEFAULT_DEPTH 32
+#define SESSION_BIND_TIMEOUT_MS 5000
 
 static int qid_alloc(struct target *t)
 {
@@ -48,8 +48,7 @@ static int session_create_qp(struct session *s)
 	s->channel = ibv_create_comp_channel(verbs);
 	if (!s->channel)
 		return -errno;
-	s->cq = ibv_create_cq(verbs, 16 + TARGET_RECV_DEPTH, s, s->channel,
-			      0);
+	s->cq = ibv_create_cq(verbs, 16 + TARGET_RECV_DEPTH, s, s->channel, 0);
 	if (!s->cq)
 		return -errno;
 	attr.send_cq = s->cq;
@@ -59,8 +58,7 @@ static int session_create_qp(struct session *s)
 	return 0;
 }
 
-static struct ibv_mr *reg(struct session *s, void *addr, size_t len,
-			  int access)
+static struct ibv_mr *reg(struct session *s, void *addr, size_t len, int access)
 {
 	return ibv_reg_mr(s->device->pd, addr, len, access);
 }
@@ -135,16 +133,18 @@ int session_create(struct target *t, struct rdma_cm_id *id,
 		step = "NVMe I/O queue";
 		ret = nvme_queue_create(t->ctrl, qid,
 					req->depth ? req->depth :
-					SESSION_DEFAULT_DEPTH, &s->queue);
+						     SESSION_DEFAULT_DEPTH,
+					&s->queue);
 		if (ret) {
-			s->queue.qid = qid;	/* for session_destroy() */
+			s->queue.qid = qid; /* for session_destroy() */
 			s->queue.sq.vaddr = NULL;
 		}
 	}
 	if (!ret) {
 		step = "data buffer";
-		ret = nvme_dma_alloc(t->ctrl, (size_t)s->queue.depth *
-				     t->ctrl->max_transfer, &s->data);
+		ret = nvme_dma_alloc(
+			t->ctrl, (size_t)s->queue.depth * t->ctrl->max_transfer,
+			&s->data);
 	}
 	if (!ret) {
 		step = "memory registration";
@@ -165,9 +165,9 @@ int session_create(struct target *t, struct rdma_cm_id *id,
 }
 
 /* Bind @mw over [@addr, @addr + @len) of @mr for this QP; its window. */
-static int bind_window(struct session *s, struct ibv_mw *mw,
-		       struct ibv_mr *mr, uint64_t addr, uint32_t len,
-		       int access, struct db_window *win)
+static int bind_window(struct session *s, struct ibv_mw *mw, struct ibv_mr *mr,
+		       uint64_t addr, uint32_t len, int access,
+		       struct db_window *win)
 {
 	struct ibv_send_wr wr = {
 		.wr_id = (uintptr_t)mw,
@@ -233,7 +233,8 @@ static int session_bind_windows(struct session *s)
 		ret = bind_window(s, s->data_mw, s->data_mr,
 				  (uintptr_t)s->data.vaddr, s->data.size,
 				  IBV_ACCESS_REMOTE_READ |
-				  IBV_ACCESS_REMOTE_WRITE, &r->data);
+					  IBV_ACCESS_REMOTE_WRITE,
+				  &r->data);
 	/*
 	 * The doorbell MR's iova is the page's BAR0 offset, so a window's
 	 * address is the doorbell's register offset: SQ tail, then CQ head
@@ -260,12 +261,14 @@ int session_start(struct session *s)
 	ret = session_send(s, &msg);
 	if (ret)
 		return ret;
+	s->next_keepalive_ms = 0; /* the first goes out at once */
 	ret = pthread_create(&s->thread, NULL, session_thread, s);
 	if (ret)
 		return -ret;
 	s->thread_running = true;
 	target_log(s->target, "session on I/O queue %u: mode %u, depth %u",
 		   s->queue.qid, s->mode, s->queue.depth);
+
 	return 0;
 }
 

@@ -11,12 +11,14 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "target.h"
 
-#define WR_SEND		(1ull << 62)
-#define WR_RDMA		(1ull << 61)
-#define WR_SEND_STATS	(1ull << 60)
+#define WR_SEND (1ull << 62)
+#define WR_RDMA (1ull << 61)
+#define WR_SEND_STATS (1ull << 60)
+#define WR_KEEPALIVE (1ull << 59)
 
 int session_post_recv(struct session *s, unsigned int slot)
 {
@@ -25,8 +27,10 @@ int session_post_recv(struct session *s, unsigned int slot)
 		.length = sizeof(struct db_msg),
 		.lkey = s->msg_mr->lkey,
 	};
-	struct ibv_recv_wr wr = { .wr_id = slot, .sg_list = &sge,
-				  .num_sge = 1 }, *bad;
+	struct ibv_recv_wr wr = { .wr_id = slot,
+				  .sg_list = &sge,
+				  .num_sge = 1 },
+			   *bad;
 
 	return ibv_post_recv(s->cm_id->qp, &wr, &bad) ? -errno : 0;
 }
@@ -66,13 +70,48 @@ int session_send(struct session *s, const struct db_msg *msg)
  * The next completion, spinning or sleeping.  0 with *@wc filled, or
  * -ECANCELED when the main thread stops the session.
  */
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000ull + t.tv_nsec / 1000000;
+}
+
+/*
+ * A zero-length RDMA WRITE to the initiator (no address or key needed):
+ * if the initiator is gone without a word, the retries run out and the
+ * QP reports an error, so its queue does not stay held for ever.
+ */
+static int session_keepalive(struct session *s)
+{
+	struct ibv_send_wr wr = {
+		.wr_id = WR_KEEPALIVE,
+		.opcode = IBV_WR_RDMA_WRITE,
+		.send_flags = IBV_SEND_SIGNALED,
+	}, *bad;
+
+	s->next_keepalive_ms = now_ms() + TARGET_KEEPALIVE_MS;
+	if (ibv_post_send(s->cm_id->qp, &wr, &bad))
+		return -errno;
+	s->keepalive_out = true;
+	return 0;
+}
+
+/*
+ * The next completion, spinning or sleeping.  0 with *@wc filled, or
+ * -ECANCELED when the main thread stops the session.  Keepalives go out
+ * on the way.
+ */
 static int session_next_wc(struct session *s, struct ibv_wc *wc)
 {
 	struct pollfd fds[2] = {
 		{ .fd = s->channel->fd, .events = POLLIN },
 		{ .fd = s->stop_fd, .events = POLLIN },
 	};
+	unsigned int spins = 0;
 	struct ibv_cq *cq;
+	uint64_t now;
 	void *ctx;
 	int n;
 
@@ -84,15 +123,31 @@ static int session_next_wc(struct session *s, struct ibv_wc *wc)
 			return -EIO;
 		if (n)
 			return 0;
-		if (s->busy_poll)
+		if (s->busy_poll) {
+			if (++spins % 4096 == 0 && !s->keepalive_out &&
+			    now_ms() >= s->next_keepalive_ms &&
+			    session_keepalive(s))
+				return -EIO;
 			continue;
+		}
 		/* Re-arm, then look once more: a completion may have won. */
 		if (ibv_req_notify_cq(s->cq, 0))
 			return -EIO;
 		n = ibv_poll_cq(s->cq, 1, wc);
 		if (n)
 			return n < 0 ? -EIO : 0;
-		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+		now = now_ms();
+		if (!s->keepalive_out && now >= s->next_keepalive_ms) {
+			if (session_keepalive(s))
+				return -EIO;
+			continue;
+		}
+		/* One keepalive at a time: its completion wakes us. */
+		if (poll(fds, 2,
+			 s->keepalive_out ?
+				 -1 :
+				 (int)(s->next_keepalive_ms - now)) < 0 &&
+		    errno != EINTR)
 			return -errno;
 		if (fds[0].revents & POLLIN) {
 			if (ibv_get_cq_event(s->channel, &cq, &ctx))
@@ -119,9 +174,8 @@ static int session_wait_rdma(struct session *s)
 	}
 }
 
-static int session_rdma(struct session *s, enum ibv_wr_opcode op,
-			void *local, uint32_t len, uint64_t remote,
-			uint32_t rkey, bool wait)
+static int session_rdma(struct session *s, enum ibv_wr_opcode op, void *local,
+			uint32_t len, uint64_t remote, uint32_t rkey, bool wait)
 {
 	struct ibv_sge sge = {
 		.addr = (uintptr_t)local,
@@ -153,14 +207,15 @@ static int session_run_command(struct session *s, const struct db_msg *req)
 	struct nvme_ctrl *ctrl = s->target->ctrl;
 	uint32_t bytes = c->nblocks << ctrl->ns.lba_shift;
 	struct db_msg rsp = { .magic = DB_PROTO_MAGIC,
-			      .type = DB_MSG_RESPONSE, .tag = req->tag };
+			      .type = DB_MSG_RESPONSE,
+			      .tag = req->tag };
 	struct nvme_sqe sqe;
 	int status, ret;
 
 	if (c->opcode != NVME_CMD_FLUSH &&
 	    (!c->nblocks || bytes > ctrl->max_transfer || c->length < bytes ||
 	     c->nblocks > ctrl->max_transfer >> ctrl->ns.lba_shift)) {
-		status = 0x002;		/* Invalid Field in Command */
+		status = 0x002; /* Invalid Field in Command */
 		goto answer;
 	}
 	if (c->opcode == NVME_CMD_WRITE) {
@@ -252,7 +307,8 @@ static int session_handle(struct session *s, const struct db_msg *msg)
 void *session_thread(void *arg)
 {
 	struct session *s = arg;
-	struct ibv_wc wc;
+	struct ibv_wc wc = { .status = IBV_WC_SUCCESS };
+	uint64_t one = 1;
 	bool stats;
 	int ret;
 
@@ -269,7 +325,10 @@ void *session_thread(void *arg)
 			ret = -ECONNRESET;
 			break;
 		}
-		stats = wc.wr_id == WR_SEND_STATS;
+		if (wc.wr_id == WR_KEEPALIVE)
+			s->keepalive_out = false;
+		/* Keepalives are upkeep, like statistics: not commands. */
+		stats = wc.wr_id == WR_SEND_STATS || wc.wr_id == WR_KEEPALIVE;
 		if (wc.opcode == IBV_WC_RECV) {
 			stats = s->msgs[wc.wr_id].type == DB_MSG_STATS;
 			ret = session_handle(s, &s->msgs[wc.wr_id]);
@@ -281,10 +340,19 @@ void *session_thread(void *arg)
 		if (stats)
 			s->cpu_stats_ns += thread_cpu_ns() - s->cpu_mark_ns;
 	}
-	if (ret != -ECANCELED && ret != -ECONNRESET) {
-		target_log(s->target, "I/O queue %u: %s; disconnecting",
-			   s->queue.qid, nvme_strerror(ret));
+	if (ret == -ECANCELED)
+		return NULL;
+	/* A flush is the QP going down: the main thread says why. */
+	if (ret == -ECONNRESET && wc.status != IBV_WC_WR_FLUSH_ERR)
+		target_log(s->target,
+			   "I/O queue %u: the connection failed (%s)",
+			   s->queue.qid, ibv_wc_status_str(wc.status));
+	else if (ret != -ECONNRESET)
+		target_log(s->target, "I/O queue %u: %s", s->queue.qid,
+			   nvme_strerror(ret));
+	/* The main thread reaps the session. */
+	__atomic_store_n(&s->dead, true, __ATOMIC_RELEASE);
+	if (write(s->target->reap_fd, &one, sizeof(one)) < 0)
 		rdma_disconnect(s->cm_id);
-	}
 	return NULL;
 }

@@ -16,8 +16,9 @@
 #include "doorbell_proto.h"
 #include "nvme.h"
 
-#define TARGET_MAX_DEPTH	64
-#define TARGET_RECV_DEPTH	8
+#define TARGET_MAX_DEPTH 64
+#define TARGET_RECV_DEPTH 8
+#define TARGET_KEEPALIVE_MS 2000
 
 /*
  * What the target keeps per RDMA device: one PD for every session on it
@@ -28,7 +29,7 @@
 struct target_device {
 	struct ibv_context *verbs;
 	struct ibv_pd *pd;
-	int doorbell_fd;		/* dma-buf of BAR0's doorbell page */
+	int doorbell_fd; /* dma-buf of BAR0's doorbell page */
 	struct ibv_mr *doorbell_mr;
 	struct target_device *next;
 };
@@ -43,24 +44,27 @@ struct session {
 	struct target_device *device;
 	struct rdma_cm_id *cm_id;
 	enum db_mode mode;
-	bool busy_poll;			/* the thread spins instead of sleeping */
+	bool busy_poll; /* the thread spins instead of sleeping */
 
 	struct nvme_queue queue;
-	struct nvme_dma data;		/* depth slots of max_transfer bytes */
+	struct nvme_dma data; /* depth slots of max_transfer bytes */
 	struct ibv_comp_channel *channel;
 	struct ibv_cq *cq;
 	struct ibv_mr *sq_mr, *cq_mr, *data_mr, *msg_mr;
 	struct ibv_mw *sq_mw, *cq_mw, *data_mw, *doorbell_mw;
-	struct db_msg *msgs;		/* TARGET_RECV_DEPTH recvs, 1 send */
+	struct db_msg *msgs; /* TARGET_RECV_DEPTH recvs, 1 send */
 	struct db_ready ready;
 
 	pthread_t thread;
 	bool thread_running;
-	int stop_fd;			/* eventfd: wakes a sleeping thread */
+	int stop_fd; /* eventfd: wakes a sleeping thread */
 	volatile bool stopping;
-	uint64_t commands;		/* the thread's own counters */
-	uint64_t cpu_mark_ns;		/* thread CPU when it began waiting */
-	uint64_t cpu_stats_ns;		/* of it spent answering statistics */
+	bool dead; /* set by the thread: reap me */
+	uint64_t next_keepalive_ms;
+	bool keepalive_out; /* posted, not yet completed */
+	uint64_t commands; /* the thread's own counters */
+	uint64_t cpu_mark_ns; /* thread CPU when it began waiting */
+	uint64_t cpu_stats_ns; /* of it spent answering statistics */
 
 	struct session *next;
 };
@@ -70,8 +74,9 @@ struct target {
 	struct rdma_event_channel *cm_channel;
 	struct rdma_cm_id *listen_id;
 	struct target_device *devices;
-	struct session *sessions;	/* main thread only */
-	uint64_t qids_in_use;		/* bit q: I/O queue q has a session */
+	struct session *sessions; /* main thread only */
+	int reap_fd; /* eventfd: a session thread died */
+	uint64_t qids_in_use; /* bit q: I/O queue q has a session */
 	unsigned int max_depth;
 	bool verbose;
 };

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "nvme_spec.h"
 #include "qemu_trace.h"
 #include "vfio_setup.h"
 #include "rc_pair.h"
@@ -39,27 +40,6 @@
 #define ACQ_IOVA 0x200000ull
 #define DATA_IOVA 0x300000ull
 #define DB_MR_IOVA 0x5000000ull
-
-struct nvme_sqe {
-	uint8_t opcode;
-	uint8_t flags;
-	uint16_t cid;
-	uint32_t nsid;
-	uint64_t rsvd;
-	uint64_t mptr;
-	uint64_t prp1;
-	uint64_t prp2;
-	uint32_t cdw10[6];
-};
-
-struct nvme_cqe {
-	uint32_t result;
-	uint32_t rsvd;
-	uint16_t sq_head;
-	uint16_t sq_id;
-	uint16_t cid;
-	uint16_t status;	/* bit 0: phase */
-};
 
 static struct vfio_dmabuf_dev *nvme;
 static struct rc_side a, b;
@@ -190,8 +170,8 @@ int main(int argc, char **argv)
 
 	/* Identify Controller in SQ slot 0; nobody rings yet. */
 	sq[0] = (struct nvme_sqe){
-		.opcode = 0x06, .cid = 0x1db1, .prp1 = DATA_IOVA,
-		.cdw10 = { 1 },
+		.opcode = NVME_ADMIN_IDENTIFY, .cid = 0x1db1, .prp1 = DATA_IOVA,
+		.cdw10 = NVME_IDENTIFY_CTRL,
 	};
 	check(!wait_cqe(cq, 0, 1, 0.3) && data[0] == 0 && data[1] == 0,
 	      "the command sits unfetched while nobody rings (300 ms)");
@@ -228,8 +208,8 @@ int main(int argc, char **argv)
 
 	/* A second command, and the CQ head doorbell, rung the same way. */
 	sq[1] = (struct nvme_sqe){
-		.opcode = 0x06, .cid = 0x1db2, .prp1 = DATA_IOVA,
-		.cdw10 = { 1 },
+		.opcode = NVME_ADMIN_IDENTIFY, .cid = 0x1db2, .prp1 = DATA_IOVA,
+		.cdw10 = NVME_IDENTIFY_CTRL,
 	};
 	ring_remotely(mr, sq_db, 2);
 	check(wait_cqe(cq, 1, 1, 5) && cq[1].cid == 0x1db2 &&

@@ -36,8 +36,9 @@ static const char *server, *source, *backing, *trace;
 
 static struct dbi_options options(enum db_mode mode, uint16_t depth)
 {
-	return (struct dbi_options){ .server = server, .source = source,
-				     .mode = mode, .depth = depth };
+	return (struct dbi_options){
+		.server = server, .source = source, .mode = mode, .depth = depth
+	};
 }
 
 static struct dbi_session *connect_or_die(enum db_mode mode, uint16_t depth)
@@ -82,8 +83,8 @@ static bool on_backing_file(uint64_t lba, uint32_t bs, const uint8_t *buf,
 }
 
 /* Extent @i of a run: 1-24 blocks, placed at random in its stripe. */
-static void extent(uint64_t base, uint32_t seed, unsigned int i,
-		   uint64_t *lba, unsigned int *nblocks)
+static void extent(uint64_t base, uint32_t seed, unsigned int i, uint64_t *lba,
+		   unsigned int *nblocks)
 {
 	unsigned int r = (seed + i) * 2654435761u;
 
@@ -124,15 +125,17 @@ static int write_verify(struct dbi_session *s, uint64_t base, unsigned int n,
 			snprintf(why, whylen, "read at %llu: %s",
 				 (unsigned long long)lba, dbi_strerror(ret));
 		else if (memcmp(back, buf, nblocks * bs))
-			ret = -EILSEQ, snprintf(why, whylen, "read-back of %u "
-						"blocks at %llu differs",
-						nblocks,
-						(unsigned long long)lba);
+			ret = -EILSEQ,
+			snprintf(why, whylen,
+				 "read-back of %u "
+				 "blocks at %llu differs",
+				 nblocks, (unsigned long long)lba);
 		else if (!on_backing_file(lba, bs, buf, nblocks * bs))
-			ret = -EILSEQ, snprintf(why, whylen, "the backing "
-						"file lacks %u blocks at %llu",
-						nblocks,
-						(unsigned long long)lba);
+			ret = -EILSEQ,
+			snprintf(why, whylen,
+				 "the backing "
+				 "file lacks %u blocks at %llu",
+				 nblocks, (unsigned long long)lba);
 	}
 	free(buf);
 	free(back);
@@ -146,10 +149,11 @@ static void test_integrity(void)
 
 	for (m = DB_MODE_ONE_SIDED; m <= DB_MODE_MAX; m++) {
 		struct dbi_session *s = connect_or_die(m, 0);
-		int ret = write_verify(s, 10000 * m, 40, 7 * m, why,
-				       sizeof(why));
+		int ret =
+			write_verify(s, 10000 * m, 40, 7 * m, why, sizeof(why));
 
-		check(!ret, "%s: 40 extents of 1-24 blocks at random LBAs "
+		check(!ret,
+		      "%s: 40 extents of 1-24 blocks at random LBAs "
 		      "read back the same and are in the backing file%s%s",
 		      dbi_mode_name(m), ret ? ": " : "", ret ? why : "");
 		dbi_disconnect(s);
@@ -166,8 +170,10 @@ static void test_wrap(void)
 	      dbi_geometry(s)->depth);
 	/* 60 extents of up to 24 blocks: about 120 commands, 30 laps. */
 	ret = write_verify(s, 60000, 60, 99, why, sizeof(why));
-	check(!ret, "the SQ and CQ wrap around 30 times: every block "
-	      "reads back%s%s", ret ? ": " : "", ret ? why : "");
+	check(!ret,
+	      "the SQ and CQ wrap around 30 times: every block "
+	      "reads back%s%s",
+	      ret ? ": " : "", ret ? why : "");
 	dbi_disconnect(s);
 }
 
@@ -206,9 +212,10 @@ static void test_several(void)
 		pthread_create(&in[i].thread, NULL, initiator_run, &in[i]);
 	for (i = 0; i < NR_INITIATORS; i++) {
 		pthread_join(in[i].thread, NULL);
-		check(!in[i].ret, "initiator %u (queue %u), running with the "
-		      "others: 40 extents verified%s%s", i,
-		      dbi_geometry(in[i].s)->qid, in[i].ret ? ": " : "",
+		check(!in[i].ret,
+		      "initiator %u (queue %u), running with the "
+		      "others: 40 extents verified%s%s",
+		      i, dbi_geometry(in[i].s)->qid, in[i].ret ? ": " : "",
 		      in[i].ret ? in[i].why : "");
 		dbi_disconnect(in[i].s);
 	}
@@ -247,42 +254,52 @@ static void test_isolation(void)
 	char why[160] = "";
 
 	check(ra.doorbells.addr == a_sq &&
-	      ra.doorbells.length == ra.doorbell_stride + 4,
+		      ra.doorbells.length == ra.doorbell_stride + 4,
 	      "A's doorbell window: its SQ tail and CQ head, BAR0 %#x + %u",
 	      a_sq, ra.doorbells.length);
 	before_a = doorbell_stores(a_sq);
 
 	/* B's QP with A's windows: type 2 windows answer their QP only. */
 	ret = dbi_probe_write(b, ra.doorbells.addr, ra.doorbells.rkey, PROBE);
-	check(ret == -EACCES, "B rings A's SQ doorbell with A's window: "
-	      "remote access error (%s)", dbi_strerror(ret));
+	check(ret == -EACCES,
+	      "B rings A's SQ doorbell with A's window: "
+	      "remote access error (%s)",
+	      dbi_strerror(ret));
 	dbi_disconnect(b);
 	ret = probe(ra.sq.addr, ra.sq.rkey, PROBE);
-	check(ret == -EACCES, "another initiator writes A's SQ ring with "
-	      "A's key: remote access error (%s)", dbi_strerror(ret));
+	check(ret == -EACCES,
+	      "another initiator writes A's SQ ring with "
+	      "A's key: remote access error (%s)",
+	      dbi_strerror(ret));
 	ret = probe(ra.data.addr, ra.data.rkey, PROBE);
-	check(ret == -EACCES, "another initiator writes A's data slots "
-	      "with A's key: remote access error (%s)", dbi_strerror(ret));
+	check(ret == -EACCES,
+	      "another initiator writes A's data slots "
+	      "with A's key: remote access error (%s)",
+	      dbi_strerror(ret));
 
 	/* Its own window, aimed outside it. */
 	b = connect_or_die(DB_MODE_ONE_SIDED, 8);
 	rb = *dbi_geometry(b);
 	next = DOORBELLS + 2 * (rb.qid + 1) * rb.doorbell_stride;
 	ret = dbi_probe_write(b, next, rb.doorbells.rkey, PROBE);
-	check(ret == -EACCES, "B's window aimed at the next queue's SQ "
-	      "doorbell (%#x): remote access error (%s)", next,
-	      dbi_strerror(ret));
+	check(ret == -EACCES,
+	      "B's window aimed at the next queue's SQ "
+	      "doorbell (%#x): remote access error (%s)",
+	      next, dbi_strerror(ret));
 	dbi_disconnect(b);
 	b = connect_or_die(DB_MODE_ONE_SIDED, 8);
 	rb = *dbi_geometry(b);
 	ret = dbi_probe_write(b, DOORBELLS, rb.doorbells.rkey, PROBE);
-	check(ret == -EACCES, "B's window aimed at the admin SQ doorbell: "
-	      "remote access error (%s)", dbi_strerror(ret));
+	check(ret == -EACCES,
+	      "B's window aimed at the admin SQ doorbell: "
+	      "remote access error (%s)",
+	      dbi_strerror(ret));
 	dbi_disconnect(b);
 	b = connect_or_die(DB_MODE_ONE_SIDED, 8);
 	rb = *dbi_geometry(b);
 	ret = dbi_probe_write(b, 0x14, rb.doorbells.rkey, PROBE);
-	check(ret == -EACCES, "B's window aimed at CC (BAR0 0x14, the "
+	check(ret == -EACCES,
+	      "B's window aimed at CC (BAR0 0x14, the "
 	      "controller registers' page): remote access error (%s)",
 	      dbi_strerror(ret));
 	dbi_disconnect(b);
@@ -290,8 +307,8 @@ static void test_isolation(void)
 	ret = qemu_traced_values(trace, PROBE);
 	check(ret == 0 && doorbell_stores(a_sq) == before_a,
 	      "QEMU saw none of the refused stores (%d of value %#x) and "
-	      "nothing at A's SQ doorbell (%d stores, as before)", ret, PROBE,
-	      doorbell_stores(a_sq));
+	      "nothing at A's SQ doorbell (%d stores, as before)",
+	      ret, PROBE, doorbell_stores(a_sq));
 
 	/* The probe itself works where it is allowed. */
 	b = connect_or_die(DB_MODE_ONE_SIDED, 8);
@@ -301,7 +318,8 @@ static void test_isolation(void)
 	ret = dbi_probe_write(b, rb.doorbells.addr, rb.doorbells.rkey, 0);
 	check(!ret && doorbell_stores(b_sq) == before_b + 1,
 	      "control: B writes its own SQ tail (0, nothing new) and QEMU "
-	      "sees that store (%s)", dbi_strerror(ret));
+	      "sees that store (%s)",
+	      dbi_strerror(ret));
 	dbi_disconnect(b);
 
 	ret = write_verify(a, 120000, 10, 4242, why, sizeof(why));
@@ -319,8 +337,10 @@ static void test_bad_inputs(void)
 
 	o.depth = 1000;
 	ret = dbi_connect(&o, &s);
-	check(ret == -EINVAL, "queue depth 1000: the target refuses, EINVAL "
-	      "(%s)", dbi_strerror(ret));
+	check(ret == -EINVAL,
+	      "queue depth 1000: the target refuses, EINVAL "
+	      "(%s)",
+	      dbi_strerror(ret));
 	o = options(9, 0);
 	ret = dbi_connect(&o, &s);
 	check(ret == -EINVAL, "mode 9: EINVAL (%s)", dbi_strerror(ret));
@@ -348,8 +368,10 @@ static void test_bad_inputs(void)
 int main(int argc, char **argv)
 {
 	if (argc != 5) {
-		fprintf(stderr, "usage: %s SERVER SOURCE BACKING_FILE "
-			"QEMU_TRACE_LOG\n", argv[0]);
+		fprintf(stderr,
+			"usage: %s SERVER SOURCE BACKING_FILE "
+			"QEMU_TRACE_LOG\n",
+			argv[0]);
 		return 2;
 	}
 	server = argv[1];

@@ -97,13 +97,14 @@ rxe_vm_pair() {
 	RXE0_GID=$(rxe_gid_index rxe0 "$ip")
 }
 
-# rxe_use_dbrxe_only: take Debian's librxe out of the guest's
-# /etc/libibverbs.d, check that rxea then has no provider, and select
-# dbrxe with RDMAV_DRIVERS.  A device that opens afterwards was served by
-# dbrxe and nothing else.
+# rxe_use_dbrxe_only [DEV]: take Debian's librxe out of the guest's
+# /etc/libibverbs.d, check that DEV (default rxea) then has no provider,
+# and select dbrxe with RDMAV_DRIVERS.  A device that opens afterwards
+# was served by dbrxe and nothing else.
 rxe_use_dbrxe_only() {
+	local dev=${1:-rxea}
 	rm -f /etc/libibverbs.d/rxe.driver
-	ibv_devinfo -d rxea >/dev/null 2>&1 &&
-		fail "rxea opened without our provider: librxe is still reachable"
+	ibv_devinfo -d "$dev" >/dev/null 2>&1 &&
+		fail "$dev opened without our provider: librxe is still reachable"
 	export RDMAV_DRIVERS=$DOORBELL_BUILD/providers/dbrxe/libdbrxe
 }
