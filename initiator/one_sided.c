@@ -7,8 +7,8 @@
  * into a store (the ring modes).
  *
  * One command is out at a time, so the SQ never fills.  The CQ head
- * doorbell is rung lazily, in front of the next command: by an RDMA WRITE
- * in the same chain, or inside the next ring message.  A command is one
+ * doorbell is rung lazily, in front of a later command: by an RDMA WRITE
+ * in the same chain, or inside the ring message.  A command is one
  * post: data, SQE, ring and the first CQ read go out together, and only
  * the last is signaled.
  */
@@ -78,7 +78,7 @@ static int poll_cq_remotely(struct dbi_session *s, struct ibv_send_wr *chain,
 		s->cq_head = 0;
 		s->phase ^= 1;
 	}
-	s->cq_head_unrung = true;
+	s->cq_unrung++;
 	return 0;
 }
 
@@ -93,10 +93,20 @@ int dbi_queue_command(struct dbi_session *s, uint8_t opcode, uint64_t slba,
 	struct nvme_cqe cqe;
 	uint16_t cid = s->next_cid++;
 	unsigned int n = 0;
+	bool ring_cq;
 	int ret;
 
-	/* The CQE consumed last time frees its slot now. */
-	if (s->cq_head_unrung && s->mode == DB_MODE_ONE_SIDED) {
+	/*
+	 * Consumed CQ slots go back to the controller in batches of half
+	 * the queue, as drivers do: one command is out at a time, so the CQ
+	 * never fills before that.
+	 */
+	ring_cq = s->cq_unrung >= r->depth / 2;
+	if (ring_cq) {
+		s->cq_head_rung = s->cq_head;
+		s->cq_unrung = 0;
+	}
+	if (ring_cq && s->mode == DB_MODE_ONE_SIDED) {
 		s->stage->cq_head = s->cq_head;
 		rdma_wr(s, &wrs[n], &sges[n], WR_CQ_HEAD, IBV_WR_RDMA_WRITE,
 			&s->stage->cq_head, 4, &r->doorbells,
@@ -136,9 +146,8 @@ int dbi_queue_command(struct dbi_session *s, uint8_t opcode, uint64_t slba,
 			.type = DB_MSG_RING,
 			.tag = s->next_tag++,
 			.ring = { .sq_tail = s->sq_tail,
-				  .cq_head = s->cq_head },
+				  .cq_head = s->cq_head_rung },
 		};
-		s->cq_head_unrung = false;
 		sges[n] = (struct ibv_sge){ .addr = (uintptr_t)&s->stage->send,
 					    .length = sizeof(struct db_msg),
 					    .lkey = s->stage_mr->lkey };
@@ -155,8 +164,9 @@ int dbi_queue_command(struct dbi_session *s, uint8_t opcode, uint64_t slba,
 			       slot, &cqe);
 	if (ret)
 		return ret;
+	/* The completion of some other command: the queue is not ours. */
 	if (cqe.cid != cid)
-		return -EPROTO;
+		return -EBADMSG;
 	if (NVME_CQE_STATUS(cqe.status))
 		return NVME_CQE_STATUS(cqe.status);
 	if (opcode == NVME_CMD_READ && data)

@@ -45,7 +45,8 @@ struct dbi_session {
 	uint16_t sq_tail;
 	uint16_t cq_head;
 	uint8_t phase;
-	bool cq_head_unrung; /* consumed a CQE, doorbell not rung */
+	uint16_t cq_head_rung; /* the last head the doorbell was told */
+	uint16_t cq_unrung; /* CQEs consumed since */
 	uint16_t next_cid;
 	uint16_t next_tag;
 

@@ -83,7 +83,7 @@ int dbi_post_wait(struct dbi_session *s, struct ibv_send_wr *wr)
 			return ret;
 		if (wc.opcode == IBV_WC_RECV) {
 			if (s->nr_early_recv == DBI_RECVS)
-				return -EPROTO;
+				return -EOVERFLOW;
 			s->early_recv[s->nr_early_recv++] = wc.wr_id;
 			continue;
 		}

@@ -19,5 +19,9 @@ target_start "$nvme" "$RXE_B_IP"
 	-r "${DOORBELL_LAT_ROUNDS:-20}" "$RXE_B_IP" |
 	tee "$VM_SHARE/doorbell_lat.txt"
 rc=${PIPESTATUS[0]}
-target_stop >/dev/null
+if [ "$rc" -eq 0 ]; then
+	target_stop >/dev/null
+else
+	target_stop
+fi
 exit "$rc"
