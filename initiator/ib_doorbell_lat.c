@@ -306,11 +306,11 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'n':
 			if (!parse_uint(optarg, 10, 10000000, &b.iters))
-				goto bad;
+				goto bad_range;
 			break;
 		case 'r':
 			if (!parse_uint(optarg, 1, 1000, &b.rounds))
-				goto bad;
+				goto bad_range;
 			break;
 		case 't':
 			table = optarg;
@@ -326,7 +326,7 @@ int main(int argc, char **argv)
 			break;
 		case 'q':
 			if (!parse_uint(optarg, 2, 4096, &v))
-				goto bad;
+				goto bad_range;
 			b.opts.depth = v;
 			break;
 		case 'h':
@@ -385,6 +385,10 @@ int main(int argc, char **argv)
 	       "---------------------------\n");
 	free(b.buf);
 	return ret ? 1 : 0;
+bad_range:
+	fprintf(stderr, "ib_doorbell_lat: -%c wants a number: iterations "
+		"10-10000000, rounds 1-1000, depth 2-4096\n", c);
+	return 2;
 bad:
 	fprintf(stderr, "ib_doorbell_lat: bad value '%s' for -%c\n", optarg, c);
 	return 2;

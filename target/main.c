@@ -257,6 +257,7 @@ int main(int argc, char **argv)
 	};
 	const char *bdf = NULL, *bind_addr = NULL, *port = DB_DEFAULT_PORT;
 	struct target t = { .max_depth = TARGET_MAX_DEPTH };
+	struct vfio_pci_addr addr;
 	struct nvme_ctrl *ctrl;
 	sigset_t sigs;
 	int c, ret, sig_fd;
@@ -309,6 +310,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (vfio_pci_addr_parse(bdf, &addr)) {
+		fprintf(stderr, "doorbell-target: '%s' is not a PCI address "
+				"(DDDD:BB:DD.F)\n", bdf);
+		return 2;
+	}
 	fprintf(stderr, "doorbell-target: opening and resetting %s\n", bdf);
 	ret = nvme_ctrl_open(bdf, &ctrl);
 	if (ret) {

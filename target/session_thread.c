@@ -308,13 +308,18 @@ void *session_thread(void *arg)
 {
 	struct session *s = arg;
 	struct ibv_wc wc = { .status = IBV_WC_SUCCESS };
-	uint64_t one = 1;
-	bool stats;
+	bool stats, chained = false;
+	uint64_t one = 1, end;
 	int ret;
 
 	for (;;) {
-		if (!s->busy_poll)
+		/*
+		 * After upkeep the next window starts where it ended, so the
+		 * loop between them is not charged to commands either.
+		 */
+		if (!s->busy_poll && !chained)
 			s->cpu_mark_ns = thread_cpu_ns();
+		chained = false;
 		ret = session_next_wc(s, &wc);
 		if (ret)
 			break;
@@ -337,8 +342,12 @@ void *session_thread(void *arg)
 			if (ret)
 				break;
 		}
-		if (stats)
-			s->cpu_stats_ns += thread_cpu_ns() - s->cpu_mark_ns;
+		if (stats) {
+			end = thread_cpu_ns();
+			s->cpu_stats_ns += end - s->cpu_mark_ns;
+			s->cpu_mark_ns = end;
+			chained = !s->busy_poll;
+		}
 	}
 	if (ret == -ECANCELED)
 		return NULL;

@@ -4,14 +4,35 @@
 # doorbell-target on rxeb's address serves the VM's NVMe controller;
 # target_test connects from rxea's: data integrity against the backing
 # file, queue wrap-around, several initiators, isolation, bad inputs.
-# The target must then stop cleanly, leaving no queue behind.
+# The target must refuse a controller it cannot own, and stop cleanly.
 . tests/vm/lib/all.sh
 
 rxe_two_peers
 rxe_use_dbrxe_only
-nvme=$(vfio_bind "$NVME_ID") || exit 1
 [ -e "$VM_SHARE/qemu-trace.log" ] || fail "no QEMU trace (vmrun --qemu-trace)"
+target=$(build_tool doorbell-target)
+
+# expect_refusal WHAT MESSAGE ARGS...: the target exits 1 or 2, saying so.
+expect_refusal() {
+	local what=$1 want=$2 out rc
+	shift 2
+	out=$(timeout 30 "$target" "$@" 2>&1)
+	rc=$?
+	if ! { [ "$rc" -eq 1 ] || [ "$rc" -eq 2 ]; } ||
+	   ! grep -q "$want" <<<"$out"; then
+		fail "$what: exit $rc, '$out'"
+	fi
+	log "ok: $what: $(tail -n1 <<<"$out")"
+}
+
+expect_refusal "the controller still bound to the nvme driver" \
+	"No such device or address" --device "$(pci_resolve "$NVME_ID")"
+expect_refusal "a device name that is no PCI address" "not a PCI address" \
+	--device nvme0
+nvme=$(vfio_bind "$NVME_ID") || exit 1
 target_start "$nvme" "$RXE_B_IP"
+expect_refusal "a second target on the same controller" \
+	"Device or resource busy" --device "$nvme" --bind "$RXE_B_IP" --port 4792
 "$(build_tool target_test)" "$RXE_B_IP" "$RXE_A_IP" "$VM_SHARE/nvme.img" \
 	"$VM_SHARE/qemu-trace.log"
 rc=$?
