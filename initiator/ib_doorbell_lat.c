@@ -196,6 +196,32 @@ static void print_ratio(const char *what, const struct summary *x,
 	       xn, y->typical - x->typical, xn, yn, x->typical / y->typical);
 }
 
+/*
+ * One table: its three modes in turns, the rows, and how the first mode
+ * compares with the other two (@ratio1, @ratio2 introduce the lines).
+ */
+static int run_and_print(struct bench *b, struct mode_run *m, bool table_a,
+			 uint32_t bytes, const char *title, const char *ratio1,
+			 const char *ratio2)
+{
+	struct summary s[3];
+	unsigned int i;
+	int ret;
+
+	ret = run_table(b, m, 3, table_a, s);
+	if (!ret) {
+		printf("\n%s\n", title);
+		print_header();
+		for (i = 0; i < 3; i++)
+			print_row(&m[i], &s[i], bytes);
+		print_ratio(ratio1, &s[0], &s[1], m[0].label, m[1].label);
+		print_ratio(ratio2, &s[0], &s[2], m[0].label, m[2].label);
+	}
+	for (i = 0; i < 3; i++)
+		free(m[i].us);
+	return ret;
+}
+
 static int table_a(struct bench *b)
 {
 	struct mode_run m[] = {
@@ -203,26 +229,12 @@ static int table_a(struct bench *b)
 		{ .mode = DB_MODE_RING_BUSY, .label = "send+busy-poll" },
 		{ .mode = DB_MODE_RING_EVENT, .label = "send+event" },
 	};
-	struct summary s[3];
-	unsigned int i;
-	int ret;
 
-	ret = run_table(b, m, 3, true, s);
-	if (!ret) {
-		printf("\nA. Doorbell path: SQE by RDMA WRITE, CQ polled by "
-		       "RDMA READ; only the ring differs\n");
-		print_header();
-		for (i = 0; i < 3; i++)
-			print_row(&m[i], &s[i], b->block_size);
-		printf(" What the ring costs:\n");
-		print_ratio("CPU ring, busy-polling:", &s[0], &s[1], "direct",
-			    "send+busy-poll");
-		print_ratio("CPU ring, event-driven:", &s[0], &s[2], "direct",
-			    "send+event");
-	}
-	for (i = 0; i < 3; i++)
-		free(m[i].us);
-	return ret;
+	return run_and_print(
+		b, m, true, b->block_size,
+		"A. Doorbell path: SQE by RDMA WRITE, CQ polled "
+		"by RDMA READ; only the ring differs",
+		"CPU ring, busy-polling:", "CPU ring, event-driven:");
 }
 
 static int table_b(struct bench *b)
@@ -232,26 +244,14 @@ static int table_b(struct bench *b)
 		{ .mode = DB_MODE_TWO_SIDED_BUSY, .label = "two-sided-busy" },
 		{ .mode = DB_MODE_TWO_SIDED_EVENT, .label = "two-sided-event" },
 	};
-	struct summary s[3];
-	unsigned int i;
-	int ret;
+	char title[80];
 
-	ret = run_table(b, m, 3, false, s);
-	if (!ret) {
-		printf("\nB. Storage round trip: %u-byte Read, data at the "
-		       "initiator\n",
-		       b->nblocks_b * b->block_size);
-		print_header();
-		for (i = 0; i < 3; i++)
-			print_row(&m[i], &s[i], b->nblocks_b * b->block_size);
-		print_ratio("against busy-polling:", &s[0], &s[1], "one-sided",
-			    "two-sided-busy");
-		print_ratio("against event-driven:", &s[0], &s[2], "one-sided",
-			    "two-sided-event");
-	}
-	for (i = 0; i < 3; i++)
-		free(m[i].us);
-	return ret;
+	snprintf(title, sizeof(title),
+		 "B. Storage round trip: %u-byte Read, "
+		 "data at the initiator",
+		 b->nblocks_b * b->block_size);
+	return run_and_print(b, m, false, b->nblocks_b * b->block_size, title,
+			     "against busy-polling:", "against event-driven:");
 }
 
 static void usage(FILE *f)
@@ -386,8 +386,10 @@ int main(int argc, char **argv)
 	free(b.buf);
 	return ret ? 1 : 0;
 bad_range:
-	fprintf(stderr, "ib_doorbell_lat: -%c wants a number: iterations "
-		"10-10000000, rounds 1-1000, depth 2-4096\n", c);
+	fprintf(stderr,
+		"ib_doorbell_lat: -%c wants a number: iterations "
+		"10-10000000, rounds 1-1000, depth 2-4096\n",
+		c);
 	return 2;
 bad:
 	fprintf(stderr, "ib_doorbell_lat: bad value '%s' for -%c\n", optarg, c);

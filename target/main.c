@@ -311,8 +311,10 @@ int main(int argc, char **argv)
 	}
 
 	if (vfio_pci_addr_parse(bdf, &addr)) {
-		fprintf(stderr, "doorbell-target: '%s' is not a PCI address "
-				"(DDDD:BB:DD.F)\n", bdf);
+		fprintf(stderr,
+			"doorbell-target: '%s' is not a PCI address "
+			"(DDDD:BB:DD.F)\n",
+			bdf);
 		return 2;
 	}
 	fprintf(stderr, "doorbell-target: opening and resetting %s\n", bdf);
