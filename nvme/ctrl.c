@@ -57,17 +57,11 @@ static int wait_csts(struct nvme_ctrl *ctrl, uint32_t mask, uint32_t want)
 int nvme_admin_sync(struct nvme_ctrl *ctrl, struct nvme_sqe *sqe,
 		    uint32_t *result)
 {
-	struct nvme_cqe cqe;
 	int ret;
 
 	pthread_mutex_lock(&ctrl->admin_lock);
-	nvme_submit(&ctrl->admin, sqe);
-	ret = nvme_poll(&ctrl->admin, &cqe, NVME_COMMAND_TIMEOUT_MS);
-	if (ret >= 0 && cqe.cid != sqe->cid)
-		ret = -EPROTO;
+	ret = nvme_io_sync(&ctrl->admin, sqe, NVME_COMMAND_TIMEOUT_MS, result);
 	pthread_mutex_unlock(&ctrl->admin_lock);
-	if (!ret && result)
-		*result = cqe.result;
 	return ret;
 }
 

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Read, Write and Flush commands of the NVM command set. */
+/* One command at a time on a polled queue, admin or I/O. */
 #include <errno.h>
-#include <string.h>
 
 #include "nvme.h"
 
 int nvme_io_sync(struct nvme_queue *q, struct nvme_sqe *sqe,
-		 unsigned int timeout_ms)
+		 unsigned int timeout_ms, uint32_t *result)
 {
 	struct nvme_cqe cqe;
 	int ret;
@@ -18,5 +17,7 @@ int nvme_io_sync(struct nvme_queue *q, struct nvme_sqe *sqe,
 	/* A polled queue has one command out: the CQE must be ours. */
 	if (cqe.cid != sqe->cid)
 		return -EPROTO;
+	if (!ret && result)
+		*result = cqe.result;
 	return ret;
 }

@@ -122,9 +122,12 @@ int nvme_submit(struct nvme_queue *q, struct nvme_sqe *sqe);
 int nvme_poll(struct nvme_queue *q, struct nvme_cqe *cqe,
 	      unsigned int timeout_ms);
 
-/* Submit one command on @q and wait for it; its status as above. */
+/*
+ * Submit one command on @q and wait for it; its status as above, and on
+ * success the CQE's result in *@result if that is not NULL.
+ */
 int nvme_io_sync(struct nvme_queue *q, struct nvme_sqe *sqe,
-		 unsigned int timeout_ms);
+		 unsigned int timeout_ms, uint32_t *result);
 
 /* The default time a command may take. */
 #define NVME_COMMAND_TIMEOUT_MS 5000

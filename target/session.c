@@ -255,8 +255,6 @@ int session_start(struct session *s)
 	ret = session_bind_windows(s);
 	if (ret)
 		return ret;
-	if (ibv_req_notify_cq(s->cq, 0))
-		return -errno;
 	msg.ready = s->ready;
 	ret = session_send(s, &msg);
 	if (ret)

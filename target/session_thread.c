@@ -205,16 +205,19 @@ static int session_run_command(struct session *s, const struct db_msg *req)
 {
 	const struct db_command *c = &req->command;
 	struct nvme_ctrl *ctrl = s->target->ctrl;
-	uint32_t bytes = c->nblocks << ctrl->ns.lba_shift;
+	uint32_t bytes;
 	struct db_msg rsp = { .magic = DB_PROTO_MAGIC,
 			      .type = DB_MSG_RESPONSE,
 			      .tag = req->tag };
 	struct nvme_sqe sqe;
 	int status, ret;
 
+	/* bytes is only looked at once nblocks is known to be in range. */
+	bytes = c->nblocks << ctrl->ns.lba_shift;
 	if (c->opcode != NVME_CMD_FLUSH &&
-	    (!c->nblocks || bytes > ctrl->max_transfer || c->length < bytes ||
-	     c->nblocks > ctrl->max_transfer >> ctrl->ns.lba_shift)) {
+	    (!c->nblocks ||
+	     c->nblocks > ctrl->max_transfer >> ctrl->ns.lba_shift ||
+	     c->length < bytes)) {
 		status = 0x002; /* Invalid Field in Command */
 		goto answer;
 	}
@@ -226,7 +229,7 @@ static int session_run_command(struct session *s, const struct db_msg *req)
 	}
 	nvme_build_io(&sqe, c->opcode, ctrl->ns.nsid, ctrl->ns.lba_shift,
 		      c->slba, c->nblocks, s->data.iova);
-	status = nvme_io_sync(&s->queue, &sqe, NVME_COMMAND_TIMEOUT_MS);
+	status = nvme_io_sync(&s->queue, &sqe, NVME_COMMAND_TIMEOUT_MS, NULL);
 	if (status < 0)
 		return status;
 	rsp.response.cid = sqe.cid;

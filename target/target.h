@@ -78,7 +78,6 @@ struct target {
 	int reap_fd; /* eventfd: a session thread died */
 	uint64_t qids_in_use; /* bit q: I/O queue q has a session */
 	unsigned int max_depth;
-	bool verbose;
 };
 
 /* Sessions (session.c). */
