@@ -149,6 +149,20 @@ int vfio_dmabuf_dma_map(struct vfio_dmabuf_dev *dev, void *vaddr,
 int vfio_dmabuf_dma_unmap(struct vfio_dmabuf_dev *dev, uint64_t iova,
 			  uint64_t size);
 
+/*
+ * Enable the device's MSI-X with up to @want vectors (as many as it has
+ * at most; the number in *@granted), none of them routed yet.  Route
+ * vector @vector to @eventfd, which the device's interrupt then
+ * increments, or silence it again with -1.  Disable turns MSI-X off.
+ * Route only after enabling.  -EOPNOTSUPP when the device has no MSI-X,
+ * -EINVAL for a vector past those enabled.
+ */
+int vfio_dmabuf_msix_enable(struct vfio_dmabuf_dev *dev, unsigned int want,
+			    unsigned int *granted);
+int vfio_dmabuf_msix_route(struct vfio_dmabuf_dev *dev, unsigned int vector,
+			   int eventfd);
+int vfio_dmabuf_msix_disable(struct vfio_dmabuf_dev *dev);
+
 /* The doorbells of an NVMe controller, all in BAR0. */
 struct vfio_dmabuf_nvme_doorbells {
 	uint64_t offset;	/* of the admin SQ tail doorbell: 0x1000 */

@@ -175,6 +175,20 @@ static int ctrl_map_doorbells(struct nvme_ctrl *ctrl)
 	return 0;
 }
 
+/*
+ * A vector per I/O queue, routed only while a queue that wants
+ * interrupts exists.  Vector 0, the admin queue's, stays silent: admin
+ * commands are polled.  Without MSI-X every queue is polled, which the
+ * driver can live with; the reason is kept for the caller to tell.
+ */
+static void ctrl_enable_msix(struct nvme_ctrl *ctrl)
+{
+	ctrl->irq_error = vfio_dmabuf_msix_enable(
+		ctrl->dev, ctrl->nr_io_queues + 1u, &ctrl->irq_vectors);
+	if (ctrl->irq_error)
+		ctrl->irq_vectors = 0;
+}
+
 static int ctrl_setup(struct nvme_ctrl *ctrl)
 {
 	uint16_t cmd;
@@ -210,6 +224,7 @@ static int ctrl_setup(struct nvme_ctrl *ctrl)
 		return ret;
 	ctrl->admin.qid = 0;
 	ctrl->admin.depth = NVME_ADMIN_DEPTH;
+	ctrl->admin.irq_fd = -1; /* polled, under admin_lock */
 	nvme_queue_set_doorbells(ctrl, &ctrl->admin);
 	ret = nvme_dma_alloc(ctrl, 4096, &ctrl->admin.sq);
 	if (!ret)
@@ -220,6 +235,8 @@ static int ctrl_setup(struct nvme_ctrl *ctrl)
 		ret = ctrl_enable(ctrl);
 	if (!ret)
 		ret = ctrl_identify(ctrl);
+	if (!ret)
+		ctrl_enable_msix(ctrl);
 	return ret;
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* One command at a time on a polled queue, admin or I/O. */
+/* One command at a time on a queue, admin or I/O. */
 #include <errno.h>
 
 #include "nvme.h"
@@ -14,7 +14,7 @@ int nvme_io_sync(struct nvme_queue *q, struct nvme_sqe *sqe,
 	ret = nvme_poll(q, &cqe, timeout_ms);
 	if (ret < 0)
 		return ret;
-	/* A polled queue has one command out: the CQE must be ours. */
+	/* The queue has this one command out: the CQE must be ours. */
 	if (cqe.cid != sqe->cid)
 		return -EPROTO;
 	if (!ret && result)

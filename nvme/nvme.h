@@ -2,8 +2,8 @@
 /*
  * A small user-space NVMe driver over vfio-pci: controller reset and
  * enable, the admin queue, Identify, I/O queue pairs in DMA-mapped host
- * memory, and Read/Write/Flush.  Queues are polled; the driver asks for
- * no interrupts.
+ * memory, and Read/Write/Flush.  A queue is polled, or, when its user
+ * would rather sleep, raises its own MSI-X vector on an eventfd.
  *
  * Errors: functions return 0, a negative errno (-ETIMEDOUT when the
  * controller does not answer within CAP.TO or the command timeout, -EIO
@@ -44,6 +44,7 @@ struct nvme_queue {
 	uint16_t cq_head;
 	uint8_t phase; /* of the next CQE to consume */
 	uint16_t next_cid;
+	int irq_fd; /* eventfd of the queue's MSI-X vector, or -1: polled */
 	volatile uint32_t *sq_doorbell;
 	volatile uint32_t *cq_doorbell;
 };
@@ -62,6 +63,12 @@ struct nvme_ctrl {
 	unsigned int max_depth; /* CAP.MQES, capped at one page */
 	uint16_t nr_io_queues; /* granted by Set Features */
 	uint32_t max_transfer; /* bytes per command (MDTS) */
+	/*
+	 * MSI-X vectors enabled: vector q belongs to I/O queue q.  0 when
+	 * the device gave none; irq_error then says why.
+	 */
+	unsigned int irq_vectors;
+	int irq_error;
 	char model[41];
 	char serial[21];
 	struct nvme_namespace ns; /* namespace 1 */
@@ -100,13 +107,22 @@ int nvme_ctrl_reset(struct nvme_ctrl *ctrl);
 int nvme_dma_alloc(struct nvme_ctrl *ctrl, size_t size, struct nvme_dma *buf);
 void nvme_dma_free(struct nvme_ctrl *ctrl, struct nvme_dma *buf);
 
+/* Wait for completions on the queue's interrupt instead of spinning. */
+#define NVME_QUEUE_INTERRUPTS 0x1
+
 /*
  * Allocate a queue pair's memory and create I/O CQ then SQ @qid
- * (1..nr_io_queues) with @depth entries (2..max_depth), polled.
+ * (1..nr_io_queues) with @depth entries (2..max_depth).  With
+ * NVME_QUEUE_INTERRUPTS in @flags the CQ raises MSI-X vector @qid
+ * (-EOPNOTSUPP when the controller has no such vector); otherwise it is
+ * polled.
  */
 int nvme_queue_create(struct nvme_ctrl *ctrl, uint16_t qid, uint16_t depth,
-		      struct nvme_queue *q);
-/* Delete SQ then CQ (ignored after a reset) and free their memory. */
+		      unsigned int flags, struct nvme_queue *q);
+/*
+ * Delete SQ then CQ (ignored after a reset), silence the queue's vector
+ * and free its memory.
+ */
 int nvme_queue_delete(struct nvme_ctrl *ctrl, struct nvme_queue *q);
 
 /* BAR0 offsets of queue @qid's SQ tail and CQ head doorbells. */
@@ -116,8 +132,9 @@ uint64_t nvme_cq_doorbell_offset(const struct nvme_ctrl *ctrl, uint16_t qid);
 /* Place @sqe (its cid filled in) at the SQ tail and ring the doorbell. */
 int nvme_submit(struct nvme_queue *q, struct nvme_sqe *sqe);
 /*
- * Wait up to @timeout_ms for the next CQE, consume it, ring the CQ head
- * doorbell.  -ETIMEDOUT if none came.
+ * Wait up to @timeout_ms for the next CQE, spinning or sleeping on the
+ * queue's interrupt, consume it, ring the CQ head doorbell.  -ETIMEDOUT
+ * if none came.
  */
 int nvme_poll(struct nvme_queue *q, struct nvme_cqe *cqe,
 	      unsigned int timeout_ms);

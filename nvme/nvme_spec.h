@@ -49,6 +49,7 @@
 
 /* Create I/O queue flags (CDW11). */
 #define NVME_QUEUE_PHYS_CONTIG (1u << 0)
+#define NVME_CQ_IRQ_ENABLED (1u << 1) /* the vector is in bits 31:16 */
 
 /* NVM command set opcodes. */
 #define NVME_CMD_FLUSH 0x00

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Queue pairs: creating and deleting them, submitting to the SQ tail and
- * consuming the CQ by its phase bit.
+ * consuming the CQ by its phase bit, spinning or woken by the queue's
+ * MSI-X vector.
  */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "private.h"
 
@@ -64,14 +68,43 @@ static uint64_t now_ms(void)
 	return t.tv_sec * 1000ull + t.tv_nsec / 1000000;
 }
 
+/*
+ * Sleep until the queue's vector fires or @limit passes.  The eventfd
+ * counts interrupts, so one that came before the sleep is not lost; one
+ * left over from a CQE already consumed only costs another look.
+ */
+static int nvme_wait_irq(struct nvme_queue *q, uint64_t limit)
+{
+	struct pollfd pfd = { .fd = q->irq_fd, .events = POLLIN };
+	uint64_t now = now_ms(), count;
+	int n;
+
+	if (now > limit)
+		return -ETIMEDOUT;
+	n = poll(&pfd, 1, (int)(limit - now));
+	if (n < 0 && errno != EINTR)
+		return -errno;
+	if (n > 0 && read(q->irq_fd, &count, sizeof(count)) < 0 &&
+	    errno != EAGAIN)
+		return -errno;
+	return 0;
+}
+
 int nvme_poll(struct nvme_queue *q, struct nvme_cqe *cqe,
 	      unsigned int timeout_ms)
 {
 	volatile struct nvme_cqe *ring = q->cq.vaddr;
 	uint64_t limit = now_ms() + timeout_ms;
 	unsigned int spins = 0;
+	int ret;
 
 	while (NVME_CQE_PHASE(ring[q->cq_head].status) != q->phase) {
+		if (q->irq_fd >= 0) {
+			ret = nvme_wait_irq(q, limit);
+			if (ret)
+				return ret;
+			continue;
+		}
 		/* Look at the clock only now and then: it costs more. */
 		if (++spins % 1024 == 0 && now_ms() > limit)
 			return -ETIMEDOUT;
@@ -86,18 +119,53 @@ int nvme_poll(struct nvme_queue *q, struct nvme_cqe *cqe,
 	return NVME_CQE_STATUS(cqe->status);
 }
 
-int nvme_queue_create(struct nvme_ctrl *ctrl, uint16_t qid, uint16_t depth,
-		      struct nvme_queue *q)
+/* Vector @qid signals a fresh eventfd of the queue's. */
+static int nvme_queue_irq_setup(struct nvme_ctrl *ctrl, struct nvme_queue *q)
 {
-	struct nvme_sqe sqe;
 	int ret;
 
-	if (!qid || qid > ctrl->nr_io_queues || depth < 2 ||
-	    depth > ctrl->max_depth)
-		return -EINVAL;
+	if (q->qid >= ctrl->irq_vectors)
+		return -EOPNOTSUPP;
+	q->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (q->irq_fd < 0)
+		return -errno;
+	ret = vfio_dmabuf_msix_route(ctrl->dev, q->qid, q->irq_fd);
+	if (ret) {
+		close(q->irq_fd);
+		q->irq_fd = -1;
+	}
+	return ret;
+}
+
+static void nvme_queue_irq_release(struct nvme_ctrl *ctrl, struct nvme_queue *q)
+{
+	if (q->irq_fd < 0)
+		return;
+	vfio_dmabuf_msix_route(ctrl->dev, q->qid, -1);
+	close(q->irq_fd);
+	q->irq_fd = -1;
+}
+
+int nvme_queue_create(struct nvme_ctrl *ctrl, uint16_t qid, uint16_t depth,
+		      unsigned int flags, struct nvme_queue *q)
+{
+	struct nvme_sqe sqe;
+	uint32_t cq_flags = NVME_QUEUE_PHYS_CONTIG;
+	int ret;
+
 	memset(q, 0, sizeof(*q));
+	q->irq_fd = -1;
+	if (!qid || qid > ctrl->nr_io_queues || depth < 2 ||
+	    depth > ctrl->max_depth || (flags & ~NVME_QUEUE_INTERRUPTS))
+		return -EINVAL;
 	q->qid = qid;
 	q->depth = depth;
+	if (flags & NVME_QUEUE_INTERRUPTS) {
+		ret = nvme_queue_irq_setup(ctrl, q);
+		if (ret)
+			return ret;
+		cq_flags |= (uint32_t)qid << 16 | NVME_CQ_IRQ_ENABLED;
+	}
 	ret = nvme_dma_alloc(ctrl, depth * sizeof(struct nvme_sqe), &q->sq);
 	if (!ret)
 		ret = nvme_dma_alloc(ctrl, depth * sizeof(struct nvme_cqe),
@@ -111,7 +179,7 @@ int nvme_queue_create(struct nvme_ctrl *ctrl, uint16_t qid, uint16_t depth,
 		.opcode = NVME_ADMIN_CREATE_CQ,
 		.prp1 = q->cq.iova,
 		.cdw10 = (uint32_t)(depth - 1) << 16 | qid,
-		.cdw11 = NVME_QUEUE_PHYS_CONTIG, /* no interrupts */
+		.cdw11 = cq_flags,
 	};
 	ret = nvme_admin_sync(ctrl, &sqe, NULL);
 	if (ret)
@@ -133,6 +201,7 @@ int nvme_queue_create(struct nvme_ctrl *ctrl, uint16_t qid, uint16_t depth,
 free:
 	nvme_dma_free(ctrl, &q->sq);
 	nvme_dma_free(ctrl, &q->cq);
+	nvme_queue_irq_release(ctrl, q);
 	return ret;
 }
 
@@ -148,6 +217,7 @@ int nvme_queue_delete(struct nvme_ctrl *ctrl, struct nvme_queue *q)
 				 .cdw10 = q->qid };
 	if (!ret)
 		ret = nvme_admin_sync(ctrl, &sqe, NULL);
+	nvme_queue_irq_release(ctrl, q);
 	nvme_dma_free(ctrl, &q->sq);
 	nvme_dma_free(ctrl, &q->cq);
 	return ret;

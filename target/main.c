@@ -333,6 +333,11 @@ int main(int argc, char **argv)
 		   ctrl->bdf, ctrl->model, ctrl->serial,
 		   (unsigned long long)ctrl->ns.blocks,
 		   1u << ctrl->ns.lba_shift, ctrl->nr_io_queues);
+	if (ctrl->irq_error)
+		target_log(&t,
+			   "no MSI-X (%s): the event-driven two-sided mode "
+			   "is refused",
+			   nvme_strerror(ctrl->irq_error));
 	ret = listen_on(&t, bind_addr, port);
 	if (!ret) {
 		target_log(&t, "listening on %s port %s",

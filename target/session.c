@@ -87,6 +87,16 @@ static int session_register(struct session *s)
 	return 0;
 }
 
+/*
+ * The event-driven two-sided target sleeps until the controller
+ * interrupts, as a kernel target would; every other mode either spins
+ * or never looks at the CQ itself.
+ */
+static unsigned int session_queue_flags(const struct session *s)
+{
+	return s->mode == DB_MODE_TWO_SIDED_EVENT ? NVME_QUEUE_INTERRUPTS : 0;
+}
+
 int session_create(struct target *t, struct rdma_cm_id *id,
 		   const struct db_connect_req *req, struct session **sp)
 {
@@ -134,7 +144,7 @@ int session_create(struct target *t, struct rdma_cm_id *id,
 		ret = nvme_queue_create(t->ctrl, qid,
 					req->depth ? req->depth :
 						     SESSION_DEFAULT_DEPTH,
-					&s->queue);
+					session_queue_flags(s), &s->queue);
 		if (ret) {
 			s->queue.qid = qid; /* for session_destroy() */
 			s->queue.sq.vaddr = NULL;

@@ -198,8 +198,9 @@ static int session_rdma(struct session *s, enum ibv_wr_opcode op, void *local,
 
 /*
  * A two-sided command: pull the data of a Write, run the command on the
- * session's queue, push the data of a Read, answer.  The completion is
- * polled: the queue was created without interrupts.
+ * session's queue, push the data of a Read, answer.  The busy variant
+ * spins for the NVMe completion; the event-driven one sleeps until the
+ * queue's MSI-X vector fires.
  */
 static int session_run_command(struct session *s, const struct db_msg *req)
 {

@@ -5,7 +5,8 @@
  *
  *  - data integrity: blocks written at random LBAs through each mode read
  *    back the same, and the host's backing file of the namespace holds
- *    them;
+ *    them; the controller interrupts once per command in the event-driven
+ *    two-sided mode and never in the others;
  *  - queue wrap-around: many more commands than a small queue's depth;
  *  - several initiators at once, each on its own I/O queue;
  *  - isolation: an initiator cannot ring another's doorbells, reach
@@ -142,20 +143,60 @@ static int write_verify(struct dbi_session *s, uint64_t base, unsigned int n,
 	return ret;
 }
 
+/*
+ * Interrupts delivered so far on the vfio MSI-X vectors that have an
+ * eventfd behind them, summed over CPUs.  A vector shows up in
+ * /proc/interrupts only while it is routed.
+ */
+static unsigned long long vfio_msix_interrupts(void)
+{
+	FILE *f = fopen("/proc/interrupts", "r");
+	unsigned long long sum = 0, n;
+	char line[512], *p, *end;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strstr(line, "vfio-msix["))
+			continue;
+		p = strchr(line, ':');
+		for (p = p ? p + 1 : line;; p = end) {
+			n = strtoull(p, &end, 10);
+			if (end == p)
+				break;
+			sum += n;
+		}
+	}
+	if (f)
+		fclose(f);
+	return sum;
+}
+
 static void test_integrity(void)
 {
+	unsigned long long irqs;
 	enum db_mode m;
 	char why[160] = "";
 
 	for (m = DB_MODE_ONE_SIDED; m <= DB_MODE_MAX; m++) {
 		struct dbi_session *s = connect_or_die(m, 0);
-		int ret =
-			write_verify(s, 10000 * m, 40, 7 * m, why, sizeof(why));
+		int ret;
 
+		irqs = vfio_msix_interrupts();
+		ret = write_verify(s, 10000 * m, 40, 7 * m, why, sizeof(why));
+		irqs = vfio_msix_interrupts() - irqs;
 		check(!ret,
 		      "%s: 40 extents of 1-24 blocks at random LBAs "
 		      "read back the same and are in the backing file%s%s",
 		      dbi_mode_name(m), ret ? ": " : "", ret ? why : "");
+		/* 40 Writes and 40 Reads, one at a time. */
+		if (m == DB_MODE_TWO_SIDED_EVENT)
+			check(irqs >= 80,
+			      "%s: the controller interrupted for each of "
+			      "the 80 commands (%llu interrupts)",
+			      dbi_mode_name(m), irqs);
+		else
+			check(!irqs,
+			      "%s: the controller never interrupted (%llu)",
+			      dbi_mode_name(m), irqs);
 		dbi_disconnect(s);
 	}
 }
