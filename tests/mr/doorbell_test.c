@@ -8,6 +8,9 @@
  * bytes, to the admin SQ tail doorbell.  The controller must fetch and
  * complete the command only after that write, and QEMU's trace of the
  * controller's register accesses must show it as one 4-byte store.
+ * Last, the MSI-X calls of libvfio-dmabuf on the controller: good and
+ * bad vectors and eventfds, and a routed vector showing up in
+ * /proc/interrupts.
  *
  *   doorbell_test DEV_A GID_A DEV_B GID_B NVME_BDF QEMU_TRACE_LOG
  */
@@ -17,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -131,6 +136,61 @@ static void ring_remotely(struct ibv_mr *mr, uint64_t db_off, uint32_t value)
 	free(src);
 }
 
+/* Is MSI-X vector @vector of @bdf routed, as /proc/interrupts tells? */
+static bool msix_listed(const char *bdf, unsigned int vector)
+{
+	FILE *f = fopen("/proc/interrupts", "r");
+	char line[512], name[64];
+	bool found = false;
+
+	snprintf(name, sizeof(name), "vfio-msix[%u](%s)", vector, bdf);
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, name) != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+static void test_msix(const char *bdf)
+{
+	int efd = eventfd(0, EFD_CLOEXEC), null = open("/dev/null", O_RDWR);
+	unsigned int n = 0;
+	int ret;
+
+	ret = vfio_dmabuf_msix_enable(nvme, 0, &n);
+	check(ret == -EINVAL, "MSI-X with 0 vectors: EINVAL (%d)", ret);
+	ret = vfio_dmabuf_msix_enable(nvme, 100000, &n);
+	check(!ret && n > 1 && n < 100000,
+	      "MSI-X enabled with all the controller's vectors (%d, %u)", ret,
+	      n);
+	ret = vfio_dmabuf_msix_route(nvme, 100000, efd);
+	check(ret == -EINVAL, "route a vector the device lacks: EINVAL (%d)",
+	      ret);
+	ret = vfio_dmabuf_msix_route(nvme, 1, -2);
+	check(ret == -EINVAL, "route to fd -2: EINVAL (%d)", ret);
+	ret = vfio_dmabuf_msix_route(nvme, 1, null);
+	check(ret == -EINVAL, "route to /dev/null, no eventfd: EINVAL (%d)",
+	      ret);
+	ret = vfio_dmabuf_msix_route(nvme, 1, 1000);
+	check(ret == -EBADF, "route to a closed fd: EBADF (%d)", ret);
+	check(!msix_listed(bdf, 1), "the failed routes left vector 1 silent");
+	ret = vfio_dmabuf_msix_route(nvme, 1, efd);
+	check(!ret && msix_listed(bdf, 1),
+	      "vector 1 routed to an eventfd is in /proc/interrupts (%d)",
+	      ret);
+	ret = vfio_dmabuf_msix_route(nvme, 1, -1);
+	check(!ret && !msix_listed(bdf, 1), "and gone once silenced (%d)",
+	      ret);
+	ret = vfio_dmabuf_msix_route(nvme, 2, efd);
+	if (!ret)
+		ret = vfio_dmabuf_msix_disable(nvme);
+	check(!ret && !msix_listed(bdf, 2),
+	      "MSI-X disabled with a vector routed: the vector is gone (%d)",
+	      ret);
+	close(null);
+	close(efd);
+}
+
 int main(int argc, char **argv)
 {
 	struct vfio_dmabuf_nvme_doorbells db;
@@ -231,6 +291,7 @@ int main(int argc, char **argv)
 	vfio_dmabuf_dma_unmap(nvme, ASQ_IOVA, 4096);
 	vfio_dmabuf_dma_unmap(nvme, ACQ_IOVA, 4096);
 	vfio_dmabuf_dma_unmap(nvme, DATA_IOVA, 4096);
+	test_msix(argv[5]);
 	vfio_dmabuf_close(nvme);
 	return check_summary();
 }
