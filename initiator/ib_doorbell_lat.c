@@ -38,7 +38,7 @@ struct mode_run {
 	double *us; /* one sample per command */
 	unsigned int n;
 	double target_cpu_ns; /* summed over rounds */
-	uint64_t target_commands;
+	uint64_t target_sleeps;
 };
 
 struct bench {
@@ -111,7 +111,7 @@ static int run_round(struct bench *b, struct mode_run *m, bool table_a,
 			dbi_mode_name(m->mode), i, dbi_strerror(ret));
 	} else {
 		m->target_cpu_ns += st[1].thread_cpu_ns - st[0].thread_cpu_ns;
-		m->target_commands += st[1].commands - st[0].commands;
+		m->target_sleeps += st[1].thread_sleeps - st[0].thread_sleeps;
 	}
 	dbi_disconnect(s);
 	return ret;
@@ -139,7 +139,7 @@ static void summarize(struct mode_run *m, struct summary *r)
 	r->p99 = m->us[(unsigned int)(m->n * 0.99)];
 	r->p999 = m->us[(unsigned int)(m->n * 0.999)];
 	r->cpu_us = m->target_cpu_ns / 1000.0 / m->n;
-	r->wakeups = (double)m->target_commands / m->n;
+	r->wakeups = (double)m->target_sleeps / m->n;
 }
 
 static void print_header(void)

@@ -104,6 +104,7 @@ struct db_stats {
 	uint64_t thread_cpu_ns; /* this session's thread, so far */
 	uint64_t process_cpu_ns; /* the whole target process */
 	uint64_t commands; /* commands this session's thread ran */
+	uint64_t thread_sleeps; /* times that thread slept and was woken */
 };
 
 struct db_msg {

@@ -256,12 +256,15 @@ static uint64_t process_cpu_ns(void)
 	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ull;
 }
 
-static uint64_t thread_cpu_ns(void)
+/* One call for both figures: each mark costs the thread a system call. */
+static void thread_usage(struct thread_usage *u)
 {
-	struct timespec t;
+	struct rusage ru;
 
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return t.tv_sec * 1000000000ull + t.tv_nsec;
+	getrusage(RUSAGE_THREAD, &ru);
+	u->cpu_ns = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ull +
+		    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ull;
+	u->sleeps = ru.ru_nvcsw;
 }
 
 static int session_handle(struct session *s, const struct db_msg *msg)
@@ -292,7 +295,8 @@ static int session_handle(struct session *s, const struct db_msg *msg)
 		return session_run_command(s, msg);
 	case DB_MSG_STATS:
 		rsp.type = DB_MSG_STATS;
-		rsp.stats.thread_cpu_ns = s->cpu_mark_ns - s->cpu_stats_ns;
+		rsp.stats.thread_cpu_ns = s->mark.cpu_ns - s->upkeep.cpu_ns;
+		rsp.stats.thread_sleeps = s->mark.sleeps - s->upkeep.sleeps;
 		rsp.stats.process_cpu_ns = process_cpu_ns();
 		rsp.stats.commands = s->commands;
 		return session_send_id(s, &rsp, WR_SEND_STATS);
@@ -302,18 +306,19 @@ static int session_handle(struct session *s, const struct db_msg *msg)
 }
 
 /*
- * The thread's CPU time is charged to commands except what answering
- * statistics costs: from the moment the thread started waiting for a
- * statistics request (or, spinning, found it) to the end of its answer,
- * and the wake-up for that answer's completion.  A session whose thread
- * wakes for nothing else reports no CPU at all.
+ * The thread's CPU time and sleeps are charged to commands except what
+ * answering statistics costs: from the moment the thread started waiting
+ * for a statistics request (or, spinning, found it) to the end of its
+ * answer, and the wake-up for that answer's completion.  A session whose
+ * thread wakes for nothing else reports no CPU and no sleeps at all.
  */
 void *session_thread(void *arg)
 {
 	struct session *s = arg;
 	struct ibv_wc wc = { .status = IBV_WC_SUCCESS };
+	struct thread_usage end;
 	bool stats, chained = false;
-	uint64_t one = 1, end;
+	uint64_t one = 1;
 	int ret;
 
 	for (;;) {
@@ -322,13 +327,13 @@ void *session_thread(void *arg)
 		 * loop between them is not charged to commands either.
 		 */
 		if (!s->busy_poll && !chained)
-			s->cpu_mark_ns = thread_cpu_ns();
+			thread_usage(&s->mark);
 		chained = false;
 		ret = session_next_wc(s, &wc);
 		if (ret)
 			break;
 		if (s->busy_poll)
-			s->cpu_mark_ns = thread_cpu_ns();
+			thread_usage(&s->mark);
 		if (wc.status != IBV_WC_SUCCESS) {
 			/* Flushed: the initiator left; the main thread cleans. */
 			ret = -ECONNRESET;
@@ -347,9 +352,10 @@ void *session_thread(void *arg)
 				break;
 		}
 		if (stats) {
-			end = thread_cpu_ns();
-			s->cpu_stats_ns += end - s->cpu_mark_ns;
-			s->cpu_mark_ns = end;
+			thread_usage(&end);
+			s->upkeep.cpu_ns += end.cpu_ns - s->mark.cpu_ns;
+			s->upkeep.sleeps += end.sleeps - s->mark.sleeps;
+			s->mark = end;
 			chained = !s->busy_poll;
 		}
 	}

@@ -34,6 +34,12 @@ struct target_device {
 	struct target_device *next;
 };
 
+/* A thread's own resource use so far. */
+struct thread_usage {
+	uint64_t cpu_ns;
+	uint64_t sleeps; /* voluntary context switches: waits that slept */
+};
+
 /*
  * One connected initiator.  Created and destroyed by the main thread;
  * between session_start() and session_stop() its own thread (if the
@@ -63,8 +69,8 @@ struct session {
 	uint64_t next_keepalive_ms;
 	bool keepalive_out; /* posted, not yet completed */
 	uint64_t commands; /* the thread's own counters */
-	uint64_t cpu_mark_ns; /* thread CPU when it began waiting */
-	uint64_t cpu_stats_ns; /* of it spent answering statistics */
+	struct thread_usage mark; /* when it began waiting */
+	struct thread_usage upkeep; /* of it spent on statistics, keepalives */
 
 	struct session *next;
 };
