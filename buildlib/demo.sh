@@ -11,4 +11,4 @@ bash buildlib/setup-debian.sh
 cmake -S . -B build -G Ninja -DDOORBELL_VM_TESTS=ON
 cmake --build build --target kernel-vm vfio-dmabuf dbrxe doorbell-target \
 	doorbell-initiator-cli ib_doorbell_lat
-DOORBELL_BUILD=$PWD/build exec tests/vm/vmrun --name demo -- tests/vm/demo.sh
+DOORBELL_BUILD=$PWD/build exec tests/vm/vmrun --name demo -- tests/demo/demo.sh
