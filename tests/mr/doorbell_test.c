@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "proc_interrupts.h"
 #include "nvme_spec.h"
 #include "qemu_trace.h"
 #include "vfio_setup.h"
@@ -139,16 +140,10 @@ static void ring_remotely(struct ibv_mr *mr, uint64_t db_off, uint32_t value)
 /* Is MSI-X vector @vector of @bdf routed, as /proc/interrupts tells? */
 static bool msix_listed(const char *bdf, unsigned int vector)
 {
-	FILE *f = fopen("/proc/interrupts", "r");
-	char line[512], name[64];
-	bool found = false;
+	char name[64];
 
 	snprintf(name, sizeof(name), "vfio-msix[%u](%s)", vector, bdf);
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = strstr(line, name) != NULL;
-	if (f)
-		fclose(f);
-	return found;
+	return proc_interrupts(name) >= 0;
 }
 
 static void test_msix(const char *bdf)

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "proc_interrupts.h"
 #include "doorbell_initiator.h"
 #include "qemu_trace.h"
 
@@ -143,31 +144,12 @@ static int write_verify(struct dbi_session *s, uint64_t base, unsigned int n,
 	return ret;
 }
 
-/*
- * Interrupts delivered so far on the vfio MSI-X vectors that have an
- * eventfd behind them, summed over CPUs.  A vector shows up in
- * /proc/interrupts only while it is routed.
- */
+/* Interrupts so far on the vfio MSI-X vectors routed to an eventfd. */
 static unsigned long long vfio_msix_interrupts(void)
 {
-	FILE *f = fopen("/proc/interrupts", "r");
-	unsigned long long sum = 0, n;
-	char line[512], *p, *end;
+	long long n = proc_interrupts("vfio-msix[");
 
-	while (f && fgets(line, sizeof(line), f)) {
-		if (!strstr(line, "vfio-msix["))
-			continue;
-		p = strchr(line, ':');
-		for (p = p ? p + 1 : line;; p = end) {
-			n = strtoull(p, &end, 10);
-			if (end == p)
-				break;
-			sum += n;
-		}
-	}
-	if (f)
-		fclose(f);
-	return sum;
+	return n < 0 ? 0 : n;
 }
 
 static void test_integrity(void)
