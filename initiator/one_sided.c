@@ -38,20 +38,33 @@ static void rdma_wr(struct dbi_session *s, struct ibv_send_wr *wr,
 }
 
 /*
- * Read the CQE at our head until its phase says it is new, each time
- * posted behind whatever @chain holds (the command itself, the first
- * time).  RDMA READs execute after the WRITEs and SENDs before them on
- * the QP, so the first read already sees the command rung.  A Read's
- * data is fetched by a second READ in the same post: it executes after
- * the CQE read, and the controller wrote the data before the CQE.
+ * Nothing makes an RDMA READ atomic against the controller's write of
+ * the CQE it reads.  Soft-RoCE copies the payload with memcpy(), which a
+ * kernel built for size emits as rep movsb, one byte at a time under
+ * TCG: a read racing the write returns the new status and phase after
+ * the identifier of the entry's previous lap (or zeroes, on the first).
+ * A new-phase CQE whose identifier is not the command's is read again,
+ * this many times, before it counts as a completion that is not ours.
+ */
+#define DBI_CQE_REREADS 8
+
+/*
+ * Read the CQE at our head until its phase says it is new and it
+ * completes command @cid, each time posted behind whatever @chain holds
+ * (the command itself, the first time).  RDMA READs execute after the
+ * WRITEs and SENDs before them on the QP, so the first read already sees
+ * the command rung.  A Read's data is fetched by a second READ in the
+ * same post: it executes after the CQE read, and the controller wrote
+ * the data before the CQE.
  */
 static int poll_cq_remotely(struct dbi_session *s, struct ibv_send_wr *chain,
 			    struct ibv_send_wr **tail, uint32_t fetch_bytes,
-			    uint64_t slot, struct nvme_cqe *cqe)
+			    uint64_t slot, uint16_t cid, struct nvme_cqe *cqe)
 {
 	const struct db_ready *r = &s->ready;
 	uint64_t limit = dbi_now_ms() + s->timeout_ms;
 	struct ibv_send_wr poll, fetch;
+	unsigned int rereads = 0;
 	struct ibv_sge sges[2];
 	int ret;
 
@@ -67,13 +80,19 @@ static int poll_cq_remotely(struct dbi_session *s, struct ibv_send_wr *chain,
 		ret = dbi_post_wait(s, chain);
 		if (ret)
 			return ret;
-		if (NVME_CQE_PHASE(s->stage->cqe.status) == s->phase)
-			break;
+		/* One snapshot: the checks and the caller see the same entry. */
+		*cqe = s->stage->cqe;
+		if (NVME_CQE_PHASE(cqe->status) == s->phase) {
+			if (cqe->cid == cid)
+				break;
+			/* The completion of some other command: not our queue. */
+			if (++rereads > DBI_CQE_REREADS)
+				return -EBADMSG;
+		}
 		if (dbi_now_ms() > limit)
 			return -ETIMEDOUT;
 		chain = &poll;
 	}
-	*cqe = s->stage->cqe;
 	if (++s->cq_head == r->depth) {
 		s->cq_head = 0;
 		s->phase ^= 1;
@@ -161,12 +180,9 @@ int dbi_queue_command(struct dbi_session *s, uint8_t opcode, uint64_t slba,
 
 	ret = poll_cq_remotely(s, chain, tail,
 			       opcode == NVME_CMD_READ && data ? bytes : 0,
-			       slot, &cqe);
+			       slot, cid, &cqe);
 	if (ret)
 		return ret;
-	/* The completion of some other command: the queue is not ours. */
-	if (cqe.cid != cid)
-		return -EBADMSG;
 	if (NVME_CQE_STATUS(cqe.status))
 		return NVME_CQE_STATUS(cqe.status);
 	if (opcode == NVME_CMD_READ && data)
