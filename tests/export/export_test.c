@@ -120,6 +120,7 @@ static void find_msix(int devfd, uint64_t cfg_off, int *table_bar,
 	uint32_t v;
 
 	*table_bar = *pba_bar = -1;
+	*table_off = *pba_off = 0;
 	if (pread(devfd, &pos, 1, cfg_off + 0x34) != 1)
 		return;
 	while (pos) {
