@@ -15,7 +15,11 @@
  *    controller's registers shows that no such store arrived;
  *  - bad inputs get clear errors.
  *
- *   target_test SERVER SOURCE BACKING_FILE QEMU_TRACE_LOG
+ *   target_test SERVER SOURCE BACKING_FILE QEMU_TRACE_LOG [EXTENTS]
+ *
+ * EXTENTS (default 40; at most 60, which the initiators' stripes hold)
+ * sets the load: extents per mode and per initiator, and half as many
+ * again for the wrap-around.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +39,7 @@
 #define NR_INITIATORS 4
 
 static const char *server, *source, *backing, *trace;
+static unsigned int extents = 40;
 
 static struct dbi_options options(enum db_mode mode, uint16_t depth)
 {
@@ -163,18 +168,20 @@ static void test_integrity(void)
 		int ret;
 
 		irqs = vfio_msix_interrupts();
-		ret = write_verify(s, 10000 * m, 40, 7 * m, why, sizeof(why));
+		ret = write_verify(s, 10000 * m, extents, 7 * m, why,
+				   sizeof(why));
 		irqs = vfio_msix_interrupts() - irqs;
 		check(!ret,
-		      "%s: 40 extents of 1-24 blocks at random LBAs "
+		      "%s: %u extents of 1-24 blocks at random LBAs "
 		      "read back the same and are in the backing file%s%s",
-		      dbi_mode_name(m), ret ? ": " : "", ret ? why : "");
-		/* 40 Writes and 40 Reads, one at a time. */
+		      dbi_mode_name(m), extents, ret ? ": " : "",
+		      ret ? why : "");
+		/* A Write and a Read per extent, one at a time. */
 		if (m == DB_MODE_TWO_SIDED_EVENT)
-			check(irqs >= 80,
+			check(irqs >= 2 * extents,
 			      "%s: the controller interrupted for each of "
-			      "the 80 commands (%llu interrupts)",
-			      dbi_mode_name(m), irqs);
+			      "the %u commands (%llu interrupts)",
+			      dbi_mode_name(m), 2 * extents, irqs);
 		else
 			check(!irqs,
 			      "%s: the controller never interrupted (%llu)",
@@ -186,17 +193,18 @@ static void test_integrity(void)
 static void test_wrap(void)
 {
 	struct dbi_session *s = connect_or_die(DB_MODE_ONE_SIDED, 4);
+	unsigned int n = extents * 3 / 2;
 	char why[160] = "";
 	int ret;
 
 	check(dbi_geometry(s)->depth == 4, "a queue of depth 4 granted (%u)",
 	      dbi_geometry(s)->depth);
-	/* 60 extents of up to 24 blocks: about 120 commands, 30 laps. */
-	ret = write_verify(s, 60000, 60, 99, why, sizeof(why));
+	/* Up to 24 blocks each: two commands per extent, four per lap. */
+	ret = write_verify(s, 60000, n, 99, why, sizeof(why));
 	check(!ret,
-	      "the SQ and CQ wrap around 30 times: every block "
-	      "reads back%s%s",
-	      ret ? ": " : "", ret ? why : "");
+	      "%u extents: the SQ and CQ wrap around about %u times, every "
+	      "block reads back%s%s",
+	      n, n / 2, ret ? ": " : "", ret ? why : "");
 	dbi_disconnect(s);
 }
 
@@ -212,7 +220,7 @@ static void *initiator_run(void *arg)
 {
 	struct initiator *in = arg;
 
-	in->ret = write_verify(in->s, 80000 + in->index * 2000, 40,
+	in->ret = write_verify(in->s, 80000 + in->index * 2000, extents,
 			       500 + in->index, in->why, sizeof(in->why));
 	return NULL;
 }
@@ -237,9 +245,9 @@ static void test_several(void)
 		pthread_join(in[i].thread, NULL);
 		check(!in[i].ret,
 		      "initiator %u (queue %u), running with the "
-		      "others: 40 extents verified%s%s",
-		      i, dbi_geometry(in[i].s)->qid, in[i].ret ? ": " : "",
-		      in[i].ret ? in[i].why : "");
+		      "others: %u extents verified%s%s",
+		      i, dbi_geometry(in[i].s)->qid, extents,
+		      in[i].ret ? ": " : "", in[i].ret ? in[i].why : "");
 		dbi_disconnect(in[i].s);
 	}
 }
@@ -390,12 +398,19 @@ static void test_bad_inputs(void)
 
 int main(int argc, char **argv)
 {
-	if (argc != 5) {
+	if (argc != 5 && argc != 6) {
 		fprintf(stderr,
 			"usage: %s SERVER SOURCE BACKING_FILE "
-			"QEMU_TRACE_LOG\n",
+			"QEMU_TRACE_LOG [EXTENTS]\n",
 			argv[0]);
 		return 2;
+	}
+	if (argc == 6) {
+		extents = strtoul(argv[5], NULL, 0);
+		if (extents < 4 || extents > 60) {
+			fprintf(stderr, "%s: EXTENTS must be 4-60\n", argv[0]);
+			return 2;
+		}
 	}
 	server = argv[1];
 	source = argv[2];
