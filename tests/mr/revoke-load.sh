@@ -12,7 +12,7 @@
 . tests/vm/lib/all.sh
 
 writes=34000
-[ -e /sys/kernel/debug/kmemleak ] && writes=4000
+debug_kernel && writes=4000
 
 rxe_two_peers
 rxe_use_dbrxe_only

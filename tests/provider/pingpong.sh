@@ -38,7 +38,7 @@ pair() {
 # The debug kernel (KASAN, lockdep) is several times slower; it needs the
 # same paths exercised, not the same statistics.
 n=1000
-[ -e /sys/kernel/debug/kmemleak ] && n=200
+debug_kernel && n=200
 
 A=(-d rxea -g "$RXE_A_GID")
 B=(-d rxeb -g "$RXE_B_GID")

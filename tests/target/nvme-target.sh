@@ -33,10 +33,10 @@ nvme=$(vfio_bind "$NVME_ID") || exit 1
 target_start "$nvme" "$RXE_B_IP"
 expect_refusal "a second target on the same controller" \
 	"Device or resource busy" --device "$nvme" --bind "$RXE_B_IP" --port 4792
-# The debug kernel (KASAN, lockdep) runs every path with a quarter of
-# the load: the same checks in about half the time.
+# The debug kernel (KASAN, lockdep) runs every check and path with a
+# quarter of the commands.
 extents=40
-[ -e /sys/kernel/debug/kmemleak ] && extents=10
+debug_kernel && extents=10
 "$(build_tool target_test)" "$RXE_B_IP" "$RXE_A_IP" "$VM_SHARE/nvme.img" \
 	"$VM_SHARE/qemu-trace.log" "$extents"
 rc=$?

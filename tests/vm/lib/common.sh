@@ -24,6 +24,10 @@ expect_ok() {
 	log "ok: $what"
 }
 
+# debug_kernel: true on the debug kernel (KASAN, lockdep, kmemleak), where
+# every step is several times slower; tests scale their load down there.
+debug_kernel() { [ -e /sys/kernel/debug/kmemleak ]; }
+
 # build_tool NAME: path of a tool built by CMake in the host build tree.
 build_tool() {
 	local p
