@@ -19,12 +19,13 @@ static int dbi_rw(struct dbi_session *s, uint8_t opcode, uint64_t slba,
 	uint32_t n;
 	int ret;
 
-	if (!s || !buf || !nblocks)
+	if (!s || !buf)
 		return -EINVAL;
-	if (slba >= s->ready.blocks || nblocks > s->ready.blocks - slba)
-		return -ERANGE;
+	ret = dbi_extent_check(&s->ready, slba, nblocks);
+	if (ret)
+		return ret;
 	while (nblocks) {
-		n = nblocks < s->max_blocks ? nblocks : s->max_blocks;
+		n = dbi_chunk_blocks(nblocks, s->max_blocks);
 		ret = dbi_command(s, opcode, slba, n, buf);
 		if (ret)
 			return ret;
@@ -55,9 +56,12 @@ int dbi_flush(struct dbi_session *s)
 
 int dbi_read_in_place(struct dbi_session *s, uint64_t slba, uint32_t nblocks)
 {
-	if (!s || !nblocks || nblocks > s->max_blocks)
+	int ret;
+
+	if (!s || nblocks > s->max_blocks)
 		return -EINVAL;
-	if (slba >= s->ready.blocks || nblocks > s->ready.blocks - slba)
-		return -ERANGE;
+	ret = dbi_extent_check(&s->ready, slba, nblocks);
+	if (ret)
+		return ret;
 	return dbi_command(s, NVME_CMD_READ, slba, nblocks, NULL);
 }

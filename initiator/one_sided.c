@@ -38,17 +38,6 @@ static void rdma_wr(struct dbi_session *s, struct ibv_send_wr *wr,
 }
 
 /*
- * Nothing makes an RDMA READ atomic against the controller's write of
- * the CQE it reads.  Soft-RoCE copies the payload with memcpy(), which a
- * kernel built for size emits as rep movsb, one byte at a time under
- * TCG: a read racing the write returns the new status and phase after
- * the identifier of the entry's previous lap (or zeroes, on the first).
- * A new-phase CQE whose identifier is not the command's is read again,
- * this many times, before it counts as a completion that is not ours.
- */
-#define DBI_CQE_REREADS 8
-
-/*
  * Read the CQE at our head until its phase says it is new and it
  * completes command @cid, each time posted behind whatever @chain holds
  * (the command itself, the first time).  RDMA READs execute after the
@@ -82,23 +71,20 @@ static int poll_cq_remotely(struct dbi_session *s, struct ibv_send_wr *chain,
 			return ret;
 		/* One snapshot: the checks and the caller see the same entry. */
 		*cqe = s->stage->cqe;
-		if (NVME_CQE_PHASE(cqe->status) == s->phase) {
-			if (cqe->cid == cid)
-				break;
+		switch (dbi_cqe_check(cqe, s->phase, cid, &rereads)) {
+		case DBI_CQE_OURS:
+			s->cq_head_due |= dbi_cq_consume(s);
+			return 0;
+		case DBI_CQE_FOREIGN:
 			/* The completion of some other command: not our queue. */
-			if (++rereads > DBI_CQE_REREADS)
-				return -EBADMSG;
+			return -EBADMSG;
+		case DBI_CQE_NOT_YET:
+			break;
 		}
 		if (dbi_now_ms() > limit)
 			return -ETIMEDOUT;
 		chain = &poll;
 	}
-	if (++s->cq_head == r->depth) {
-		s->cq_head = 0;
-		s->phase ^= 1;
-	}
-	s->cq_unrung++;
-	return 0;
 }
 
 int dbi_queue_command(struct dbi_session *s, uint8_t opcode, uint64_t slba,
@@ -115,18 +101,11 @@ int dbi_queue_command(struct dbi_session *s, uint8_t opcode, uint64_t slba,
 	bool ring_cq;
 	int ret;
 
-	/*
-	 * Consumed CQ slots go back to the controller in batches of half
-	 * the queue, as drivers do: one command is out at a time, so the CQ
-	 * never fills before that.
-	 */
-	ring_cq = s->cq_unrung >= r->depth / 2;
-	if (ring_cq) {
-		s->cq_head_rung = s->cq_head;
-		s->cq_unrung = 0;
-	}
+	/* The CQ head goes back in batches (dbi_cq_consume()). */
+	ring_cq = s->cq_head_due;
+	s->cq_head_due = false;
 	if (ring_cq && s->mode == DB_MODE_ONE_SIDED) {
-		s->stage->cq_head = s->cq_head;
+		s->stage->cq_head = s->cq_head_rung;
 		rdma_wr(s, &wrs[n], &sges[n], WR_CQ_HEAD, IBV_WR_RDMA_WRITE,
 			&s->stage->cq_head, 4, &r->doorbells,
 			r->doorbell_stride);

@@ -47,6 +47,7 @@ struct dbi_session {
 	uint8_t phase;
 	uint16_t cq_head_rung; /* the last head the doorbell was told */
 	uint16_t cq_unrung; /* CQEs consumed since */
+	bool cq_head_due; /* the next command rings cq_head_rung */
 	uint16_t next_cid;
 	uint16_t next_tag;
 
@@ -65,6 +66,52 @@ int dbi_post_wait(struct dbi_session *s, struct ibv_send_wr *wr);
 int dbi_recv_wait(struct dbi_session *s, uint8_t type, struct db_msg *msg);
 int dbi_send(struct dbi_session *s, const struct db_msg *msg);
 uint64_t dbi_now_ms(void);
+
+/*
+ * Nothing makes an RDMA READ atomic against the controller's write of
+ * the CQE it reads.  Soft-RoCE copies the payload with memcpy(), which a
+ * kernel built for size emits as rep movsb, one byte at a time under
+ * TCG: a read racing the write returns the new status and phase after
+ * the identifier of the entry's previous lap (or zeroes, on the first).
+ * A new-phase CQE whose identifier is not the command's is read again,
+ * this many times, before it counts as a completion that is not ours.
+ */
+#define DBI_CQE_REREADS 8
+
+enum dbi_cqe_verdict {
+	DBI_CQE_NOT_YET, /* read the entry again */
+	DBI_CQE_OURS, /* the completion of the command waited for */
+	DBI_CQE_FOREIGN, /* a completion of some other command */
+};
+
+/*
+ * What the snapshot @cqe of the entry at the head says to a command @cid
+ * waiting for @phase; *@rereads counts the new-phase entries that named
+ * another command, from 0 for each command (cq.c).
+ */
+enum dbi_cqe_verdict dbi_cqe_check(const struct nvme_cqe *cqe, uint8_t phase,
+				   uint16_t cid, unsigned int *rereads);
+/*
+ * Move the head past the entry just consumed, flipping the phase at the
+ * end of the ring.  True when the consumed slots now make half the queue
+ * and go back to the controller: cq_head_rung is then the head to ring.
+ */
+bool dbi_cq_consume(struct dbi_session *s);
+
+/*
+ * The geometry a target's READY announced, checked before anything is
+ * sent (geometry.c): 0 and the blocks per command in *@max_blocks, or
+ * -EPROTO for blocks that are no NVMe LBA size, a queue of fewer than two
+ * entries, or a transfer limit outside [block_size, DBI_MAX_TRANSFER].
+ */
+int dbi_geometry_check(const struct db_ready *r, uint32_t *max_blocks);
+/*
+ * Whether blocks [@slba, @slba + @nblocks) lie in the namespace: -EINVAL
+ * for none, -ERANGE for any past its end.
+ */
+int dbi_extent_check(const struct db_ready *r, uint64_t slba, uint32_t nblocks);
+/* The blocks of the next command of a request with @nblocks left. */
+uint32_t dbi_chunk_blocks(uint32_t nblocks, uint32_t max_blocks);
 
 /* One command, one-sided or rung by the target CPU (one_sided.c). */
 int dbi_queue_command(struct dbi_session *s, uint8_t opcode, uint64_t slba,

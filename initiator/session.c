@@ -321,13 +321,9 @@ int dbi_connect(const struct dbi_options *o, struct dbi_session **sp)
 	if (ret)
 		goto fail;
 	s->ready = msg.ready;
-	if (!s->ready.block_size || s->ready.depth < 2 ||
-	    s->ready.max_transfer > DBI_MAX_TRANSFER ||
-	    s->ready.max_transfer < s->ready.block_size) {
-		ret = -EPROTO;
+	ret = dbi_geometry_check(&s->ready, &s->max_blocks);
+	if (ret)
 		goto fail;
-	}
-	s->max_blocks = s->ready.max_transfer / s->ready.block_size;
 	s->phase = 1;
 	*sp = s;
 	return 0;

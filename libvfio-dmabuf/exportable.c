@@ -14,10 +14,6 @@
 
 #include "private.h"
 
-struct hole {
-	uint64_t start, end;	/* page-aligned, [start, end) */
-};
-
 /* Read @len bytes of config space at @pos; @cfg_off is the region's. */
 static int config_read(struct vfio_dmabuf_dev *dev, uint64_t cfg_off,
 		       unsigned int pos, void *buf, size_t len)
@@ -27,7 +23,8 @@ static int config_read(struct vfio_dmabuf_dev *dev, uint64_t cfg_off,
 
 /* The MSI-X table and PBA as page-aligned holes in BAR @bar. */
 static int msix_holes(struct vfio_dmabuf_dev *dev, unsigned int bar,
-		      uint64_t page, struct hole *holes, unsigned int *nr)
+		      uint64_t page, struct vfio_dmabuf_hole *holes,
+		      unsigned int *nr)
 {
 	struct vfio_region_info cfg = {
 		.argsz = sizeof(cfg),
@@ -56,17 +53,19 @@ static int msix_holes(struct vfio_dmabuf_dev *dev, unsigned int bar,
 		}
 		ret = config_read(dev, cfg.offset, pos + PCI_MSIX_FLAGS, &ctrl,
 				  2);
-		ret = ret ?: config_read(dev, cfg.offset, pos + PCI_MSIX_TABLE,
-					 &table, 4);
-		ret = ret ?: config_read(dev, cfg.offset, pos + PCI_MSIX_PBA,
-					 &pba, 4);
+		ret = ret   ?:
+			      config_read(dev, cfg.offset, pos + PCI_MSIX_TABLE,
+					  &table, 4);
+		ret = ret   ?:
+			      config_read(dev, cfg.offset, pos + PCI_MSIX_PBA,
+					  &pba, 4);
 		if (ret)
 			return ret;
 		entries = (ctrl & PCI_MSIX_FLAGS_QSIZE) + 1;
 		if ((table & PCI_MSIX_TABLE_BIR) == bar) {
 			uint64_t off = table & PCI_MSIX_TABLE_OFFSET;
 
-			holes[(*nr)++] = (struct hole){
+			holes[(*nr)++] = (struct vfio_dmabuf_hole){
 				off & ~(page - 1),
 				(off + entries * 16 + page - 1) & ~(page - 1)
 			};
@@ -74,7 +73,7 @@ static int msix_holes(struct vfio_dmabuf_dev *dev, unsigned int bar,
 		if ((pba & PCI_MSIX_PBA_BIR) == bar) {
 			uint64_t off = pba & PCI_MSIX_PBA_OFFSET;
 
-			holes[(*nr)++] = (struct hole){
+			holes[(*nr)++] = (struct vfio_dmabuf_hole){
 				off & ~(page - 1),
 				(off + (entries + 63) / 64 * 8 + page - 1) &
 					~(page - 1)
@@ -89,10 +88,10 @@ int vfio_dmabuf_bar_exportable(struct vfio_dmabuf_dev *dev, unsigned int bar,
 			       struct vfio_dmabuf_range *ranges,
 			       unsigned int max, unsigned int *nr)
 {
-	uint64_t page = sysconf(_SC_PAGESIZE), at = 0, end;
+	uint64_t page = sysconf(_SC_PAGESIZE), end;
 	struct vfio_dmabuf_bar info;
-	struct hole holes[2];
-	unsigned int nholes, i, n = 0;
+	struct vfio_dmabuf_hole holes[2];
+	unsigned int nholes;
 	int ret;
 
 	if (!nr || (max && !ranges))
@@ -109,28 +108,5 @@ int vfio_dmabuf_bar_exportable(struct vfio_dmabuf_dev *dev, unsigned int bar,
 	ret = msix_holes(dev, bar, page, holes, &nholes);
 	if (ret)
 		return ret;
-	/* Two holes at most; put them in order. */
-	if (nholes == 2 && holes[1].start < holes[0].start) {
-		struct hole t = holes[0];
-
-		holes[0] = holes[1];
-		holes[1] = t;
-	}
-	for (i = 0; i <= nholes; i++) {
-		uint64_t stop = i < nholes ? holes[i].start : end;
-
-		if (stop > end)
-			stop = end;
-		if (stop > at) {
-			if (n >= max)
-				return -ENOSPC;
-			ranges[n].offset = at;
-			ranges[n].length = stop - at;
-			n++;
-		}
-		if (i < nholes && holes[i].end > at)
-			at = holes[i].end;
-	}
-	*nr = n;
-	return 0;
+	return vfio_dmabuf_ranges_around(end, holes, nholes, ranges, max, nr);
 }

@@ -13,9 +13,9 @@ struct vfio_dmabuf_dev {
 	struct vfio_pci_addr addr;
 	/* GROUP: /dev/vfio/vfio with type1 set; CDEV: /dev/iommu */
 	int container_fd;
-	int group_fd;		/* GROUP: /dev/vfio/N in the container */
-	int device_fd;		/* the vfio device */
-	uint32_t ioas_id;	/* CDEV: the IOAS the device is attached to */
+	int group_fd; /* GROUP: /dev/vfio/N in the container */
+	int device_fd; /* the vfio device */
+	uint32_t ioas_id; /* CDEV: the IOAS the device is attached to */
 };
 
 /*
@@ -26,5 +26,21 @@ int vfio_dmabuf_dev_pread(struct vfio_dmabuf_dev *dev, uint64_t offset,
 			  void *buf, size_t len);
 int vfio_dmabuf_dev_pwrite(struct vfio_dmabuf_dev *dev, uint64_t offset,
 			   const void *buf, size_t len);
+
+/* Pages of a BAR that may not be exported: [start, end), page-aligned. */
+struct vfio_dmabuf_hole {
+	uint64_t start, end;
+};
+
+/*
+ * The ranges of [0, @end) around @nholes (at most two) holes, in order of
+ * offset, into @ranges (room for @max; -ENOSPC if that is too few), their
+ * number in *@nr.  Holes may overlap each other and run past @end
+ * (ranges.c).
+ */
+int vfio_dmabuf_ranges_around(uint64_t end, struct vfio_dmabuf_hole *holes,
+			      unsigned int nholes,
+			      struct vfio_dmabuf_range *ranges,
+			      unsigned int max, unsigned int *nr);
 
 #endif

@@ -32,6 +32,18 @@ static int reg_write64(struct nvme_ctrl *ctrl, uint64_t off, uint64_t v)
 	return vfio_dmabuf_bar_write(ctrl->dev, 0, off, &v, sizeof(v));
 }
 
+uint32_t nvme_max_transfer(unsigned int mdts, unsigned int mpsmin)
+{
+	/* MDTS counts in pages of CAP.MPSMIN; 0 means no limit. */
+	uint64_t limit = 4096ull << mpsmin;
+
+	if (!mdts || mdts >= 32 || mpsmin > 15)
+		return NVME_PRP_PAIR_BYTES;
+	limit <<= mdts;
+	return limit < NVME_PRP_PAIR_BYTES ? (uint32_t)limit :
+					     NVME_PRP_PAIR_BYTES;
+}
+
 /* Wait within CAP.TO for CSTS & @mask to read @want. */
 static int wait_csts(struct nvme_ctrl *ctrl, uint32_t mask, uint32_t want)
 {
@@ -118,9 +130,8 @@ static int ctrl_identify(struct nvme_ctrl *ctrl)
 	copy_trimmed(ctrl->serial, id + 4, 20);
 	copy_trimmed(ctrl->model, id + 24, 40);
 	mdts = id[77];
-	ctrl->max_transfer = 8192; /* what a PRP pair covers */
-	if (mdts && (4096u << mdts) < ctrl->max_transfer)
-		ctrl->max_transfer = 4096u << mdts;
+	ctrl->max_transfer =
+		nvme_max_transfer(mdts, NVME_CAP_MPSMIN(ctrl->cap));
 
 	sqe = (struct nvme_sqe){
 		.opcode = NVME_ADMIN_IDENTIFY,

@@ -11,11 +11,29 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "nvme.h"
+#include "private.h"
 
 #define NVME_IOVA_BASE (1ull << 30)
 #define NVME_IOVA_LIMIT (1ull << 39)
 #define NVME_PAGE 4096ul
+
+int nvme_iova_reserve(struct nvme_ctrl *ctrl, size_t size, uint64_t *iova)
+{
+	int ret = 0;
+
+	if (!size || size > NVME_IOVA_LIMIT)
+		return -EINVAL;
+	size = (size + NVME_PAGE - 1) & ~(NVME_PAGE - 1);
+	pthread_mutex_lock(&ctrl->iova_lock);
+	if (ctrl->next_iova + size > NVME_IOVA_LIMIT) {
+		ret = -ENOSPC;
+	} else {
+		*iova = ctrl->next_iova;
+		ctrl->next_iova += size;
+	}
+	pthread_mutex_unlock(&ctrl->iova_lock);
+	return ret;
+}
 
 int nvme_dma_alloc(struct nvme_ctrl *ctrl, size_t size, struct nvme_dma *buf)
 {
@@ -23,17 +41,10 @@ int nvme_dma_alloc(struct nvme_ctrl *ctrl, size_t size, struct nvme_dma *buf)
 	void *p;
 	int ret;
 
-	if (!size)
-		return -EINVAL;
+	ret = nvme_iova_reserve(ctrl, size, &iova);
+	if (ret)
+		return ret;
 	size = (size + NVME_PAGE - 1) & ~(NVME_PAGE - 1);
-	pthread_mutex_lock(&ctrl->iova_lock);
-	iova = ctrl->next_iova;
-	if (iova + size > NVME_IOVA_LIMIT) {
-		pthread_mutex_unlock(&ctrl->iova_lock);
-		return -ENOSPC;
-	}
-	ctrl->next_iova += size;
-	pthread_mutex_unlock(&ctrl->iova_lock);
 
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);

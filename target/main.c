@@ -4,7 +4,6 @@
  * initiators, one I/O queue pair each.  See doorbell-target(8).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -35,19 +34,6 @@ void target_log(struct target *t, const char *fmt, ...)
 	line[n++] = '\n';
 	if (write(STDERR_FILENO, line, n) < 0)
 		return;
-}
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: doorbell-target --device BDF [options]\n"
-		"  -d, --device BDF     NVMe controller bound to vfio-pci\n"
-		"  -b, --bind ADDR      address to listen on (default: any)\n"
-		"  -p, --port PORT      rdma_cm port (default %s)\n"
-		"  -D, --max-depth N    largest queue depth granted (default %u)\n"
-		"  -h, --help\n"
-		"SIGUSR1 resets the controller; SIGINT/SIGTERM stop the target.\n",
-		DB_DEFAULT_PORT, TARGET_MAX_DEPTH);
 }
 
 static int listen_on(struct target *t, const char *bind_addr, const char *port)
@@ -247,56 +233,16 @@ static int serve(struct target *t, int sig_fd)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "bind", required_argument, NULL, 'b' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "max-depth", required_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	const char *bdf = NULL, *bind_addr = NULL, *port = DB_DEFAULT_PORT;
-	struct target t = { .max_depth = TARGET_MAX_DEPTH };
-	struct vfio_pci_addr addr;
+	struct target_options o;
+	struct target t = {};
 	struct nvme_ctrl *ctrl;
 	sigset_t sigs;
-	int c, ret, sig_fd;
-	char *end;
+	int ret, sig_fd;
 
-	while ((c = getopt_long(argc, argv, "d:b:p:D:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			bdf = optarg;
-			break;
-		case 'b':
-			bind_addr = optarg;
-			break;
-		case 'p':
-			port = optarg;
-			break;
-		case 'D':
-			t.max_depth = strtoul(optarg, &end, 0);
-			if (*end || t.max_depth < 2 ||
-			    t.max_depth > TARGET_MAX_DEPTH) {
-				fprintf(stderr,
-					"doorbell-target: --max-depth "
-					"must be 2-%u\n",
-					TARGET_MAX_DEPTH);
-				return 2;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (!bdf || optind != argc) {
-		usage(stderr);
-		return 2;
-	}
+	ret = target_options_parse(argc, argv, &o, stdout, stderr);
+	if (ret)
+		return ret > 0 ? 0 : 2;
+	t.max_depth = o.max_depth;
 
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -310,17 +256,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	if (vfio_pci_addr_parse(bdf, &addr)) {
-		fprintf(stderr,
-			"doorbell-target: '%s' is not a PCI address "
-			"(DDDD:BB:DD.F)\n",
-			bdf);
-		return 2;
-	}
-	fprintf(stderr, "doorbell-target: opening and resetting %s\n", bdf);
-	ret = nvme_ctrl_open(bdf, &ctrl);
+	fprintf(stderr, "doorbell-target: opening and resetting %s\n", o.bdf);
+	ret = nvme_ctrl_open(o.bdf, &ctrl);
 	if (ret) {
-		fprintf(stderr, "doorbell-target: %s: %s\n", bdf,
+		fprintf(stderr, "doorbell-target: %s: %s\n", o.bdf,
 			nvme_strerror(ret));
 		return 1;
 	}
@@ -338,10 +277,10 @@ int main(int argc, char **argv)
 			   "no MSI-X (%s): the event-driven two-sided mode "
 			   "is refused",
 			   nvme_strerror(ctrl->irq_error));
-	ret = listen_on(&t, bind_addr, port);
+	ret = listen_on(&t, o.bind_addr, o.port);
 	if (!ret) {
 		target_log(&t, "listening on %s port %s",
-			   bind_addr ? bind_addr : "*", port);
+			   o.bind_addr ? o.bind_addr : "*", o.port);
 		ret = serve(&t, sig_fd);
 	}
 	while (t.sessions) {

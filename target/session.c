@@ -105,12 +105,9 @@ int session_create(struct target *t, struct rdma_cm_id *id,
 	unsigned int i;
 	int qid, ret;
 
-	if (!req || req->magic != DB_PROTO_MAGIC ||
-	    req->version != DB_PROTO_VERSION)
-		return -EPROTO;
-	if (req->mode < DB_MODE_ONE_SIDED || req->mode > DB_MODE_MAX ||
-	    req->depth == 1 || req->depth > t->max_depth)
-		return -EINVAL;
+	ret = target_check_connect(req, t->max_depth);
+	if (ret)
+		return ret;
 	qid = qid_alloc(t);
 	if (qid < 0)
 		return qid;

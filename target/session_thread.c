@@ -213,15 +213,11 @@ static int session_run_command(struct session *s, const struct db_msg *req)
 	struct nvme_sqe sqe;
 	int status, ret;
 
-	/* bytes is only looked at once nblocks is known to be in range. */
-	bytes = c->nblocks << ctrl->ns.lba_shift;
-	if (c->opcode != NVME_CMD_FLUSH &&
-	    (!c->nblocks ||
-	     c->nblocks > ctrl->max_transfer >> ctrl->ns.lba_shift ||
-	     c->length < bytes)) {
+	if (!target_command_valid(c, ctrl->max_transfer, ctrl->ns.lba_shift)) {
 		status = 0x002; /* Invalid Field in Command */
 		goto answer;
 	}
+	bytes = c->nblocks << ctrl->ns.lba_shift;
 	if (c->opcode == NVME_CMD_WRITE) {
 		ret = session_rdma(s, IBV_WR_RDMA_READ, s->data.vaddr, bytes,
 				   c->addr, c->rkey, true);
@@ -277,8 +273,9 @@ static int session_handle(struct session *s, const struct db_msg *msg)
 		return -EPROTO;
 	switch (msg->type) {
 	case DB_MSG_RING:
-		if (!ring_mode || msg->ring.sq_tail >= s->queue.depth ||
-		    msg->ring.cq_head >= s->queue.depth)
+		if (!ring_mode ||
+		    !target_ring_valid(msg->ring.sq_tail, msg->ring.cq_head,
+				       s->queue.depth))
 			return -EPROTO;
 		/* Free the consumed CQ slots first, then hand over the SQE. */
 		if (msg->ring.cq_head != s->queue.cq_head) {

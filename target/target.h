@@ -13,10 +13,11 @@
 #include <infiniband/verbs.h>
 #include <rdma/rdma_cma.h>
 
+#include "checks.h"
 #include "doorbell_proto.h"
 #include "nvme.h"
+#include "options.h"
 
-#define TARGET_MAX_DEPTH 64
 #define TARGET_RECV_DEPTH 8
 #define TARGET_KEEPALIVE_MS 2000
 

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The rules an initiator's messages must keep (see checks.h).  Each
+ * failure is the initiator's fault: the caller refuses the connection,
+ * drops the session or answers Invalid Field in Command.
+ */
+#include <errno.h>
+
+#include "checks.h"
+#include "nvme_spec.h"
+
+int target_check_connect(const struct db_connect_req *req,
+			 unsigned int max_depth)
+{
+	if (!req || req->magic != DB_PROTO_MAGIC ||
+	    req->version != DB_PROTO_VERSION)
+		return -EPROTO;
+	if (req->mode < DB_MODE_ONE_SIDED || req->mode > DB_MODE_MAX ||
+	    req->depth == 1 || req->depth > max_depth)
+		return -EINVAL;
+	return 0;
+}
+
+bool target_ring_valid(uint16_t sq_tail, uint16_t cq_head, uint16_t depth)
+{
+	return sq_tail < depth && cq_head < depth;
+}
+
+bool target_command_valid(const struct db_command *c, uint32_t max_transfer,
+			  unsigned int lba_shift)
+{
+	if (c->opcode == NVME_CMD_FLUSH)
+		return true;
+	/* In range first, so that the byte count cannot overflow. */
+	if (!c->nblocks || c->nblocks > max_transfer >> lba_shift)
+		return false;
+	return c->length >= c->nblocks << lba_shift;
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/* doorbell-target's command line; see doorbell-target(8). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+
+#include "doorbell_proto.h"
+#include "options.h"
+#include "vfio_dmabuf.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: doorbell-target --device BDF [options]\n"
+		"  -d, --device BDF     NVMe controller bound to vfio-pci\n"
+		"  -b, --bind ADDR      address to listen on (default: any)\n"
+		"  -p, --port PORT      rdma_cm port (default %s)\n"
+		"  -D, --max-depth N    largest queue depth granted (default %u)\n"
+		"  -h, --help\n"
+		"SIGUSR1 resets the controller; SIGINT/SIGTERM stop the target.\n",
+		DB_DEFAULT_PORT, TARGET_MAX_DEPTH);
+}
+
+static int bad(FILE *err, const char *what, const char *arg)
+{
+	fprintf(err, "doorbell-target: %s%s%s\n", what, arg ? ": " : "",
+		arg ? arg : "");
+	usage(err);
+	return -EINVAL;
+}
+
+int target_options_parse(int argc, char **argv, struct target_options *o,
+			 FILE *out, FILE *err)
+{
+	static const struct option opts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "max-depth", required_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct vfio_pci_addr addr;
+	unsigned long depth;
+	char *end;
+	int c;
+
+	*o = (struct target_options){ .port = DB_DEFAULT_PORT,
+				      .max_depth = TARGET_MAX_DEPTH };
+	/* From the start, every time: 0 makes getopt begin afresh. */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":d:b:p:D:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			o->bdf = optarg;
+			break;
+		case 'b':
+			o->bind_addr = optarg;
+			break;
+		case 'p':
+			o->port = optarg;
+			break;
+		case 'D':
+			errno = 0;
+			depth = strtoul(optarg, &end, 0);
+			if (errno || end == optarg || *end || depth < 2 ||
+			    depth > TARGET_MAX_DEPTH) {
+				fprintf(err,
+					"doorbell-target: --max-depth must be "
+					"2-%u, not '%s'\n",
+					TARGET_MAX_DEPTH, optarg);
+				return -EINVAL;
+			}
+			o->max_depth = depth;
+			break;
+		case 'h':
+			usage(out);
+			return 1;
+		case ':':
+			return bad(err, "option needs a value",
+				   argv[optind - 1]);
+		default:
+			return bad(err, "unknown option", argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return bad(err, "unexpected argument", argv[optind]);
+	if (!o->bdf)
+		return bad(err, "--device is required", NULL);
+	if (vfio_pci_addr_parse(o->bdf, &addr)) {
+		fprintf(err,
+			"doorbell-target: '%s' is not a PCI address "
+			"(DDDD:BB:DD.F)\n",
+			o->bdf);
+		return -EINVAL;
+	}
+	return 0;
+}
