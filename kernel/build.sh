@@ -178,6 +178,19 @@ cache_key() {
 	} | sha256sum | cut -c1-16
 }
 
+# lock_tree: one build at a time.  Builds share the git tree, and a
+# series build moves its branch: a second build running beside it, such
+# as another VM test asking for a kernel, would compile a half-applied
+# series.  Waits for the build that holds the lock.
+lock_tree() {
+	mkdir -p "$WORK"
+	exec 9>"$WORK/.lock"
+	if ! flock -n 9; then
+		say "waiting for another kernel build to finish"
+		flock 9
+	fi
+}
+
 case "$mode" in
 export)
 	[ -d "$TREE/.git" ] || die "no kernel tree at $TREE yet"
@@ -187,6 +200,7 @@ export)
 	exit 0
 	;;
 tree)
+	lock_tree
 	ensure_tree
 	build
 	echo "$BZIMAGE"
@@ -194,11 +208,14 @@ tree)
 series)
 	key=$(cache_key)
 	out=$CACHE/$variant-$key
-	if [ -f "$out/bzImage" ]; then
-		say "cached ($out)"
-		echo "$out/bzImage"
-		exit 0
-	fi
+	for pass in unlocked locked; do
+		if [ -f "$out/bzImage" ]; then
+			say "cached ($out)"
+			echo "$out/bzImage"
+			exit 0
+		fi
+		[ "$pass" = unlocked ] && lock_tree
+	done
 	ensure_tree
 	checkout_series
 	build
