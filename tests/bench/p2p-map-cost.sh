@@ -13,7 +13,7 @@ nvme=$(vfio_bind "$NVME_ID") || exit 1
 shm=$(vfio_bind "$IVSHMEM_ID") || exit 1
 client=$(pci_find 1af4:1000) || fail "no virtio-net device"
 "$(build_tool map_cost)" "$shm" 2 "$nvme" 0 0x1000 "$client" |
-	tee "$VM_SHARE/map_cost.txt"
+	tee "$VM_OUT/map_cost.txt"
 rc=${PIPESTATUS[0]}
 # ZONE_DEVICE pages go away with the driver binding.
 vfio_unbind "$shm"

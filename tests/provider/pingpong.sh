@@ -29,7 +29,7 @@ pair() {
 	wait "$pid"
 	s_rc=$?
 	cat "/tmp/$name.client"
-	cp "/tmp/$name.client" "$VM_SHARE/$name.txt"
+	cp "/tmp/$name.client" "$VM_OUT/$name.txt"
 	[ "$c_rc" -eq 0 ] && [ "$s_rc" -eq 0 ] ||
 		{ cat "/tmp/$name.server"; fail "$name: client $c_rc, server $s_rc"; }
 	log "ok: $name"

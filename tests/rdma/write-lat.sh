@@ -15,7 +15,7 @@ client_rc=$?
 wait "$server"
 server_rc=$?
 cat /tmp/client.log
-cp /tmp/client.log "$VM_SHARE/ib_write_lat.txt"
+cp /tmp/client.log "$VM_OUT/ib_write_lat.txt"
 expect_eq "ib_write_lat client exit" "$client_rc" 0
 expect_eq "ib_write_lat server exit" "$server_rc" 0
 grep -Eq '^ *8 +1000 +[0-9.]+' /tmp/client.log || fail "no 8-byte result row"

@@ -97,7 +97,8 @@ verify() {
 }
 
 # However this ends, let the target VM finish too.
-trap 'ctl finish >/dev/null 2>&1' EXIT
+finish_target() { ctl finish >/dev/null 2>&1; }
+on_exit finish_target
 
 # The target VM may boot later.
 for _ in $(seq 120); do

@@ -1,12 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Runs inside the VM's chroot (the host root with a tmpfs overlay).  Reads
-# the test command from /vmshare, runs it, and leaves behind for the host:
+# Runs inside the VM's chroot (the host root with a tmpfs overlay).
+#
+# A vmrun boot runs the one command in /vmshare/cmd and leaves behind:
 #   /vmshare/out.log   the test's stdout and stderr
 #   /vmshare/dmesg.log the kernel log at the end of the run
 #   /vmshare/status    the test's exit status (written last)
-# then reboots, which ends QEMU (-no-reboot).
+#
+# A vmsession boot (/vmshare/session exists) says so in /vmshare/ready and
+# then runs tests one after another.  The host queues a test by creating
+# /vmshare/jobs/NAME/cmd and then writing NAME into /vmshare/next; the
+# test's out.log, dmesg.log, start (uptime when it began) and status land
+# in /vmshare/jobs/NAME; a number in its timeout file bounds it (status
+# 124 when it ran out).  Each test must leave the VM as it found it
+# (guest-state.sh); one that does not fails, and the VM is put back.
+# /vmshare/stop ends the session.
+#
+# Either way the last step is a kmemleak scan on kernels that have one,
+# then a reboot, which ends QEMU (-no-reboot).
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8
 
@@ -19,35 +31,93 @@ mount -t tmpfs tmpfs /run
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
+ln -sf /proc/self/fd /dev/fd
 [ -d /sys/kernel/debug ] && mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 hostname vmtest
 ip link set lo up
 
 # shellcheck source=/dev/null
 . /vmshare/env
+here=$(dirname "${BASH_SOURCE[0]}")
+# shellcheck source=tests/vm/guest-state.sh
+. "$here/guest-state.sh"
+
+# run_job OUT CMDFILE: run the command line in CMDFILE from the source
+# tree, in a session of its own so that nothing it started outlives it;
+# its output, kernel log and status go to OUT.
+run_job() {
+	local out=$1 cmdfile=$2 rc start end sid left limit=()
+	[ -s "$out/timeout" ] && limit=(timeout -k 5 "$(cat "$out/timeout")")
+	read -r start _ </proc/uptime
+	echo "$start" >"$out/start"
+	(
+		export VM_OUT=$out
+		cd "$DOORBELL_SRC" || {
+			echo "guest: source tree $DOORBELL_SRC is not visible in the VM"
+			exit 1
+		}
+		exec setsid "${limit[@]}" bash -c "$(cat "$cmdfile")"
+	) >"$out/out.log" 2>&1 </dev/null &
+	sid=$!
+	wait "$sid"
+	rc=$?
+	pkill -KILL -s "$sid" 2>/dev/null
+	read -r end _ </proc/uptime
+	echo "guest: test exited $rc after $(echo "$end - $start" | bc) s" >>"$out/out.log"
+	if [ -e /run/state.before ]; then
+		vm_state >/run/state.after
+		left=$(diff /run/state.before /run/state.after | grep '^[<>]')
+		if [ -n "$left" ]; then
+			{
+				echo "guest: the test did not leave the VM as it found it" \
+					"(< before, > after):"
+				echo "$left"
+			} >>"$out/out.log"
+			[ "$rc" -eq 0 ] && rc=1
+			vm_state_reset /run/state.before
+		fi
+	fi
+	dmesg >"$out/dmesg.log"
+	echo "$rc" >"$out/status"
+	sync
+	return "$rc"
+}
+
+# kmemleak only reports after a scan, and only objects older than 5 s;
+# wait that long so a leak from the last test's final seconds counts too.
+kmemleak_scan() {
+	[ -w /sys/kernel/debug/kmemleak ] || return 0
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak >/vmshare/kmemleak.log
+}
+
 finish() {
+	kmemleak_scan
 	dmesg >/vmshare/dmesg.log
 	echo "$1" >/vmshare/status
 	sync
 	/bin/busybox reboot -f
 }
 
-if ! cd "$DOORBELL_SRC"; then
-	echo "guest: source tree $DOORBELL_SRC is not visible in the VM" >/vmshare/out.log
-	finish 1
+if [ ! -e /vmshare/session ]; then
+	run_job /vmshare /vmshare/cmd
+	finish $?
 fi
 
-start=$(date +%s.%N)
-bash -c "$(cat /vmshare/cmd)" >/vmshare/out.log 2>&1 </dev/null
-rc=$?
-end=$(date +%s.%N)
-echo "guest: test exited $rc after $(echo "$end - $start" | bc) s" >>/vmshare/out.log
-
-# kmemleak only reports after a scan, and only objects older than 5 s;
-# wait that long so a leak from the test's last seconds counts too.
-if [ -w /sys/kernel/debug/kmemleak ]; then
-	sleep 6
-	echo scan >/sys/kernel/debug/kmemleak
-	cat /sys/kernel/debug/kmemleak >/vmshare/kmemleak.log
-fi
-finish "$rc"
+vm_state >/run/state.before
+cp /run/state.before /vmshare/baseline
+# A pipe nobody writes: read -t on it sleeps without an exec.
+mkfifo /run/idle
+exec 8<>/run/idle
+echo ready >/vmshare/ready
+while [ ! -e /vmshare/stop ]; do
+	if [ ! -s /vmshare/next ]; then
+		read -r -t 0.2 -u 8
+		continue
+	fi
+	name=$(cat /vmshare/next)
+	rm -f /vmshare/next
+	run_job "/vmshare/jobs/$name" "/vmshare/jobs/$name/cmd"
+done
+finish 0

@@ -2,6 +2,10 @@
 #
 # Shared by the in-VM tests: logging and assertions.  A test is a bash
 # script that exits 0 on success; these helpers make a failure say why.
+#
+# A test leaves the VM as it found it, since in a session VM another test
+# follows it: when it exits, whatever it registered with on_exit runs,
+# then vm_undo_setup takes down what the helpers of this directory set up.
 
 log() { echo "[$(date +%H:%M:%S)] $*"; }
 
@@ -39,3 +43,49 @@ build_tool() {
 	[ -n "$p" ] || fail "$1 is not built in $DOORBELL_BUILD"
 	echo "$p"
 }
+
+_on_exit=()
+
+# on_exit CMD...: run CMD when the test exits, the last registered first,
+# before the helpers' own undo.  For the test's top-level shell only.
+on_exit() {
+	_on_exit=("$(printf '%q ' "$@")" "${_on_exit[@]}")
+}
+
+# test_modules_undo: unload the test-only modules (tests/kmod) still in.
+test_modules_undo() {
+	local ko name
+	for ko in "${DOORBELL_KMOD:-/nonexistent}"/*.ko; do
+		name=${ko##*/}
+		name=${name%.ko}
+		[ -d "/sys/module/$name" ] && rmmod "$name"
+	done
+	return 0
+}
+
+# vm_undo_setup: stop what the test started in the background, then
+# unload test modules, take down rxe and give devices back, in the
+# reverse order of how tests build them up.  Each undo looks with shell
+# builtins first, since under TCG every exec costs a tenth of a second,
+# and this runs after every test.
+vm_undo_setup() {
+	local pids
+	pids=$(jobs -p)
+	if [ -n "$pids" ]; then
+		kill $pids 2>/dev/null
+		wait $pids 2>/dev/null
+	fi
+	test_modules_undo
+	rxe_undo
+	vfio_undo
+}
+
+_test_exit() {
+	local rc=$? c
+	for c in "${_on_exit[@]}"; do
+		eval "$c" || true
+	done
+	vm_undo_setup
+	exit "$rc"
+}
+trap _test_exit EXIT

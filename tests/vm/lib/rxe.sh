@@ -10,8 +10,17 @@
 RXE_A_IP=10.77.0.1
 RXE_B_IP=10.77.0.2
 
+# What rxe_undo must put back: files under /run that say what changed.
+RXE_SAVED=/run/doorbell-rxe
+
 _rxe_sysctl() {
-	local ifc
+	local ifc all=/proc/sys/net/ipv4/conf/all a r
+	mkdir -p "$RXE_SAVED"
+	if [ ! -e "$RXE_SAVED/sysctl" ]; then
+		read -r a <$all/accept_local
+		read -r r <$all/rp_filter
+		echo "$a $r" >"$RXE_SAVED/sysctl"
+	fi
 	for ifc in "$@"; do
 		echo 1 >"/proc/sys/net/ipv4/conf/$ifc/accept_local"
 		echo 0 >"/proc/sys/net/ipv4/conf/$ifc/rp_filter"
@@ -54,6 +63,7 @@ rxe_two_peers() {
 	ip link set va up
 	ip link set vb up
 	_rxe_sysctl all va vb
+	touch "$RXE_SAVED/rules"
 	ip rule add pref 10 oif va lookup 101
 	ip rule add pref 11 oif vb lookup 102
 	ip route add "$RXE_B_IP" dev va src "$RXE_A_IP" table 101
@@ -90,6 +100,8 @@ rxe_loopback() {
 rxe_vm_pair() {
 	local ip=10.78.0.1
 	[ "$VM_ROLE" = b ] && ip=10.78.0.2
+	mkdir -p "$RXE_SAVED"
+	touch "$RXE_SAVED/eth0"
 	ip addr add "$ip/24" dev eth0
 	ip link set eth0 up
 	rdma link add rxe0 type rxe netdev eth0 || fail "rdma link add rxe0"
@@ -103,8 +115,44 @@ rxe_vm_pair() {
 # was served by dbrxe and nothing else.
 rxe_use_dbrxe_only() {
 	local dev=${1:-rxea}
+	mkdir -p "$RXE_SAVED"
+	[ -e /etc/libibverbs.d/rxe.driver ] &&
+		cp -p /etc/libibverbs.d/rxe.driver "$RXE_SAVED/"
 	rm -f /etc/libibverbs.d/rxe.driver
 	ibv_devinfo -d "$dev" >/dev/null 2>&1 &&
 		fail "$dev opened without our provider: librxe is still reachable"
 	export RDMAV_DRIVERS=$DOORBELL_BUILD/providers/dbrxe/libdbrxe
+}
+
+# rxe_undo: remove every rxe device, the veth pair, the policy routing
+# and the sysctls of rxe_two_peers, the address of rxe_vm_pair, and
+# librxe's driver file comes back.
+rxe_undo() {
+	local d all=/proc/sys/net/ipv4/conf/all v
+	for d in /sys/class/infiniband/*; do
+		[ -e "$d" ] && rdma link delete "${d##*/}"
+	done
+	[ -e /sys/class/net/va ] && ip link delete va
+	[ -d "$RXE_SAVED" ] || return 0
+	if [ -e "$RXE_SAVED/eth0" ]; then
+		ip addr flush dev eth0
+		rm "$RXE_SAVED/eth0"
+	fi
+	if [ -e "$RXE_SAVED/rules" ]; then
+		ip rule add pref 0 lookup local 2>/dev/null
+		ip rule del pref 100 2>/dev/null
+		ip rule del pref 10 2>/dev/null
+		ip rule del pref 11 2>/dev/null
+		rm "$RXE_SAVED/rules"
+	fi
+	if [ -e "$RXE_SAVED/sysctl" ]; then
+		read -r -a v <"$RXE_SAVED/sysctl"
+		echo "${v[0]}" >$all/accept_local
+		echo "${v[1]}" >$all/rp_filter
+		rm "$RXE_SAVED/sysctl"
+	fi
+	if [ -e "$RXE_SAVED/rxe.driver" ]; then
+		mv "$RXE_SAVED/rxe.driver" /etc/libibverbs.d/rxe.driver
+	fi
+	return 0
 }

@@ -47,6 +47,17 @@ vfio_unbind() {
 	echo "$1" >/sys/bus/pci/drivers_probe 2>/dev/null || true
 }
 
+# vfio_undo: every device a test bound to vfio-pci goes back to its own
+# driver (or none).  Builtins only: it runs after every test.
+vfio_undo() {
+	local d o
+	for d in /sys/bus/pci/devices/*; do
+		read -r o <"$d/driver_override"
+		[ "$o" = vfio-pci ] && vfio_unbind "${d##*/}"
+	done
+	return 0
+}
+
 # The devices the harness gives every VM.
 NVME_ID=1b36:0010
 IVSHMEM_ID=1af4:1110

@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host side of the test VM, sourced by vmrun (one command per boot) and
+# vmsession (one boot, many tests): the kernel and initramfs, the QEMU
+# command line, and what in a kernel log fails a run.
+#
+# The caller sets: SRC, WORK, variant, kernel, timeout, cpu, mem, ivshmem,
+# qemu_trace.
+
+# Patterns of a kernel log that mean something went wrong in the kernel.
+SPLAT='WARNING:|BUG:|KASAN:|UBSAN:|Oops|Kernel panic|general protection fault|'
+SPLAT+='INFO: (possible|inconsistent|task .* blocked|suspicious RCU)|'
+SPLAT+='unreferenced object|Call Trace:'
+
+# vm_kernel_and_initrd: resolve $kernel (building the variant if unset)
+# and set $initrd, rebuilding the initramfs when its sources changed.
+vm_kernel_and_initrd() {
+	if [ -z "$kernel" ]; then
+		kernel=$("$SRC/kernel/build.sh" --variant "$variant" | tail -n1) ||
+			{ echo "vm: kernel build failed" >&2; return 1; }
+	fi
+	[ -r "$kernel" ] || { echo "vm: no kernel at $kernel" >&2; return 1; }
+	# The initramfs depends only on busybox and tests/vm/init.
+	initrd=$WORK/initramfs.cpio.gz
+	if [ ! -f "$initrd" ] || [ "$SRC/tests/vm/init" -nt "$initrd" ] ||
+	   [ "$SRC/tests/vm/mkinitramfs.sh" -nt "$initrd" ]; then
+		mkdir -p "$WORK"
+		"$SRC/tests/vm/mkinitramfs.sh" "$initrd" || return 1
+	fi
+}
+
+# prepare_vm DIR ROLE PEER_IP: the files one VM's /vmshare starts with.
+# A command (CMD, an array) is optional: a session VM takes its tests later.
+prepare_vm() {
+	local dir=$1 role=$2 peer_ip=$3
+	mkdir -p "$dir"
+	truncate -s 64M "$dir/nvme.img"
+	truncate -s "$ivshmem" "$dir/ivshmem.bin"
+	echo "$SRC/tests/vm/guest-run.sh" >"$dir/runner"
+	{
+		printf 'export DOORBELL_SRC=%q\n' "$SRC"
+		printf 'export DOORBELL_BUILD=%q\n' "${DOORBELL_BUILD:-$SRC/build}"
+		printf 'export VM_ROLE=%q VM_PEER_IP=%q\n' "$role" "$peer_ip"
+		printf 'export VM_SHARE=/vmshare\n'
+		printf 'export DOORBELL_KMOD=%q\n' "$(dirname "$kernel")/kmod"
+	} >"$dir/env"
+	[ "${#CMD[@]}" -gt 0 ] || return 0
+	vm_command_line "$dir/cmd" "${CMD[@]}"
+}
+
+# vm_command_line FILE ARG...: one argument is a shell command line;
+# several are an argv.
+vm_command_line() {
+	local file=$1
+	shift
+	if [ $# -eq 1 ]; then
+		printf '%s\n' "$1" >"$file"
+	else
+		printf '%q ' "$@" >"$file"
+	fi
+}
+
+# start_vm DIR NETDEV MAC: launch QEMU in the background; sets $!.
+start_vm() {
+	local dir=$1 netdev=$2 mac=$3
+	# no_timer_check: under TCG on a loaded host the IO-APIC timer check
+	# can miss its ticks and panic the boot ("timer doesn't work through
+	# Interrupt-remapped IO-APIC"), seen with two VMs booting at once.
+	local append="console=ttyS0 panic=-1 no_timer_check intel_iommu=on"
+	append+=" rdinit=/init"
+	local args=(
+		-M q35,kernel-irqchip=split -accel tcg -smp 2 -m "$mem"
+		-global q35-pcihost.pci-hole64-size=256G
+		-device intel-iommu,intremap=on
+		-kernel "$kernel" -initrd "$initrd" -append "$append"
+		-display none -vga none -monitor none -no-reboot
+		-serial "file:$dir/console.log"
+		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+		-virtfs "local,path=$dir,mount_tag=vmshare,security_model=none"
+		-drive "file=$dir/nvme.img,if=none,id=nvm,format=raw"
+		-device nvme,serial=doorbell0,drive=nvm
+		-object "memory-backend-file,id=shm,share=on,mem-path=$dir/ivshmem.bin,size=$ivshmem"
+		-device ivshmem-plain,memdev=shm
+		-device pci-testdev
+		-netdev "$netdev" -device "virtio-net-pci,netdev=net0,mac=$mac"
+	)
+	[ -n "$cpu" ] && args+=(-cpu "$cpu")
+	[ -n "$qemu_trace" ] &&
+		args+=(-trace "enable=$qemu_trace" -D "$dir/qemu-trace.log")
+	echo "qemu-system-x86_64 ${args[*]}" >"$dir/qemu.cmdline"
+	timeout -k 10 "$timeout" qemu-system-x86_64 "${args[@]}" \
+		>"$dir/qemu.log" 2>&1 </dev/null &
+}
+
+# report_splats OUT LOG...: the kernel's complaints in the logs go to OUT
+# and, the first 20 of them, to stdout; true if there were any.
+report_splats() {
+	local out=$1
+	shift
+	# The serial console ends its lines with CR.
+	grep -Eh "$SPLAT" "$@" 2>/dev/null | tr -d '\r' >"$out"
+	[ -s "$out" ] || return 1
+	sort -u "$out" | head -20
+}
