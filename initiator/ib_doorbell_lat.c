@@ -37,6 +37,7 @@ struct mode_run {
 	const char *label;
 	double *us; /* one sample per command */
 	unsigned int n;
+	double *round_typical; /* each round's median */
 	double target_cpu_ns; /* summed over rounds */
 	uint64_t target_sleeps;
 };
@@ -75,6 +76,20 @@ static int one_command(struct bench *b, struct dbi_session *s, bool table_a,
 	if (table_a)
 		return dbi_read_in_place(s, lba, 1);
 	return dbi_read(s, lba, b->nblocks_b, b->buf);
+}
+
+static double median_of(const double *v, unsigned int n)
+{
+	double *c = malloc(n * sizeof(*c));
+	double m;
+
+	if (!c)
+		return NAN;
+	memcpy(c, v, n * sizeof(*c));
+	qsort(c, n, sizeof(*c), cmp_double);
+	m = c[n / 2];
+	free(c);
+	return m;
 }
 
 /* One round of @count commands of @m on a fresh connection. */
@@ -165,23 +180,27 @@ static int run_table(struct bench *b, struct mode_run *modes,
 		     unsigned int nmodes, bool table_a, struct summary *sum)
 {
 	unsigned int r, i, per_round = (b->iters + b->rounds - 1) / b->rounds;
-	unsigned int left;
+	unsigned int left, first;
 	int ret;
 
 	for (i = 0; i < nmodes; i++) {
 		modes[i].us = calloc(b->iters, sizeof(double));
-		if (!modes[i].us)
+		modes[i].round_typical = calloc(b->rounds, sizeof(double));
+		if (!modes[i].us || !modes[i].round_typical)
 			return -ENOMEM;
 	}
 	for (r = 0; r < b->rounds; r++) {
 		fprintf(stderr, "ib_doorbell_lat: table %c, round %u of %u\n",
 			table_a ? 'A' : 'B', r + 1, b->rounds);
 		for (i = 0; i < nmodes; i++) {
-			left = b->iters - modes[i].n;
+			first = modes[i].n;
+			left = b->iters - first;
 			ret = run_round(b, &modes[i], table_a,
 					left < per_round ? left : per_round);
 			if (ret)
 				return ret;
+			modes[i].round_typical[r] = median_of(
+				modes[i].us + first, modes[i].n - first);
 		}
 	}
 	for (i = 0; i < nmodes; i++)
@@ -189,11 +208,27 @@ static int run_table(struct bench *b, struct mode_run *modes,
 	return 0;
 }
 
-static void print_ratio(const char *what, const struct summary *x,
-			const struct summary *y, const char *xn, const char *yn)
+/*
+ * How @x compares with @y over the whole run, and the lowest and highest
+ * ratio of their typical latencies in a single round: a wide range says
+ * the run was too short for the machine's noise.
+ */
+static void print_ratio(const char *what, const struct mode_run *xm,
+			const struct mode_run *ym, const struct summary *x,
+			const struct summary *y, unsigned int rounds)
 {
-	printf(" %-28s %s - %s = %+8.2f usec typical, %s/%s = %.2f\n", what, yn,
-	       xn, y->typical - x->typical, xn, yn, x->typical / y->typical);
+	double lo = INFINITY, hi = 0, q;
+	unsigned int r;
+
+	for (r = 0; r < rounds; r++) {
+		q = xm->round_typical[r] / ym->round_typical[r];
+		lo = q < lo ? q : lo;
+		hi = q > hi ? q : hi;
+	}
+	printf(" %-28s %s - %s = %+8.2f usec typical, %s/%s = %.2f "
+	       "(rounds %.2f-%.2f)\n",
+	       what, ym->label, xm->label, y->typical - x->typical, xm->label,
+	       ym->label, x->typical / y->typical, lo, hi);
 }
 
 /*
@@ -214,11 +249,13 @@ static int run_and_print(struct bench *b, struct mode_run *m, bool table_a,
 		print_header();
 		for (i = 0; i < 3; i++)
 			print_row(&m[i], &s[i], bytes);
-		print_ratio(ratio1, &s[0], &s[1], m[0].label, m[1].label);
-		print_ratio(ratio2, &s[0], &s[2], m[0].label, m[2].label);
+		print_ratio(ratio1, &m[0], &m[1], &s[0], &s[1], b->rounds);
+		print_ratio(ratio2, &m[0], &m[2], &s[0], &s[2], b->rounds);
 	}
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 3; i++) {
 		free(m[i].us);
+		free(m[i].round_typical);
+	}
 	return ret;
 }
 

@@ -12,6 +12,6 @@ rxe_two_peers
 rxe_use_dbrxe_only
 shm=$(vfio_bind "$IVSHMEM_ID") || exit 1
 "$(build_tool mr_bench)" rxea "$RXE_A_GID" rxeb "$RXE_B_GID" "$shm" \
-	${MR_BENCH_ROUNDS:-5} ${MR_BENCH_ITERS:-1000} |
-	tee "$VM_SHARE/dmabuf_mr_bench.txt"
+	${MR_BENCH_ROUNDS:-5} ${MR_BENCH_ITERS:-500} |
+	tee "$VM_OUT/dmabuf_mr_bench.txt"
 exit "${PIPESTATUS[0]}"

@@ -15,9 +15,9 @@ rxe_two_peers
 rxe_use_dbrxe_only
 nvme=$(vfio_bind "$NVME_ID") || exit 1
 target_start "$nvme" "$RXE_B_IP"
-"$(build_tool ib_doorbell_lat)" -S "$RXE_A_IP" -n "${DOORBELL_LAT_ITERS:-2000}" \
-	-r "${DOORBELL_LAT_ROUNDS:-20}" "$RXE_B_IP" |
-	tee "$VM_SHARE/doorbell_lat.txt"
+"$(build_tool ib_doorbell_lat)" -S "$RXE_A_IP" -n "${DOORBELL_LAT_ITERS:-1000}" \
+	-r "${DOORBELL_LAT_ROUNDS:-5}" "$RXE_B_IP" |
+	tee "$VM_OUT/doorbell_lat.txt"
 rc=${PIPESTATUS[0]}
 if [ "$rc" -eq 0 ]; then
 	target_stop >/dev/null

@@ -49,6 +49,35 @@ struct bw {
 	unsigned long msgs;
 };
 
+/* The lowest and highest BAR/host ratio of a single round. */
+struct spread {
+	double lo, hi;
+};
+
+static void spread_add(struct spread *sp, double ratio)
+{
+	if (!sp->hi || ratio < sp->lo)
+		sp->lo = ratio;
+	if (ratio > sp->hi)
+		sp->hi = ratio;
+}
+
+static int cmp_double(const void *a, const void *b);
+
+/* The median of @n samples from @v, which stay in their order. */
+static double median_of(const double *v, int n)
+{
+	double *c = malloc(n * sizeof(*c)), m;
+
+	if (!c)
+		exit(1);
+	memcpy(c, v, n * sizeof(*c));
+	qsort(c, n, sizeof(*c), cmp_double);
+	m = c[n / 2];
+	free(c);
+	return m;
+}
+
 static double now(void)
 {
 	struct timespec t;
@@ -185,6 +214,9 @@ static struct ibv_mr *reg_target(int target, int dmabuf, void *host)
 int main(int argc, char **argv)
 {
 	double lat_typ[NLAT][TARGETS], bw_avg[NBW][TARGETS];
+	struct spread lat_spread[NLAT] = {}, bw_spread[NBW] = {};
+	double round_mbs[TARGETS];
+	int first;
 	struct lat lat[NLAT][TARGETS] = {};
 	struct bw bw[NBW][TARGETS] = {};
 	int rounds, iters, r, t, dmabuf;
@@ -215,12 +247,26 @@ int main(int argc, char **argv)
 	fprintf(stderr, "mr_bench: %d rounds of %d writes per size and "
 		"target\n", rounds, iters);
 	for (r = 0; r < rounds; r++) {
-		for (s = 0; s < NLAT; s++)
+		for (s = 0; s < NLAT; s++) {
+			first = lat[s][HOST].n;
 			lat_round(lat_sizes[s], iters, lat[s]);
-		for (s = 0; s < NBW; s++)
-			for (t = 0; t < TARGETS; t++)
-				bw_round((r + t) % TARGETS, bw_sizes[s],
-					 iters / 2, &bw[s][(r + t) % TARGETS]);
+			spread_add(&lat_spread[s],
+				   median_of(lat[s][BAR].us + first, iters) /
+					   median_of(lat[s][HOST].us + first,
+						     iters));
+		}
+		for (s = 0; s < NBW; s++) {
+			for (t = 0; t < TARGETS; t++) {
+				int u = (r + t) % TARGETS;
+				struct bw *x = &bw[s][u];
+				double bytes = x->bytes, secs = x->secs;
+
+				bw_round(u, bw_sizes[s], iters / 2, x);
+				round_mbs[u] = (x->bytes - bytes) /
+					       (x->secs - secs);
+			}
+			spread_add(&bw_spread[s], round_mbs[BAR] / round_mbs[HOST]);
+		}
 		fprintf(stderr, "mr_bench: round %d of %d done\n", r + 1,
 			rounds);
 	}
@@ -251,17 +297,25 @@ int main(int argc, char **argv)
 			       bw_avg[s][t], x->msgs / x->secs / 1e6);
 		}
 
+	/*
+	 * The rounds column: the lowest and highest ratio within a single
+	 * round.  A wide range says the run was too short for the noise.
+	 */
 	printf("# BAR / host, same run\n");
-	printf(" %-34s %10s %10s %9s\n", "#metric", "host", "BAR",
-	       "BAR/host");
+	printf(" %-34s %10s %10s %9s %s\n", "#metric", "host", "BAR",
+	       "BAR/host", "rounds");
 	for (s = 0; s < NLAT; s++)
-		printf(" t_typical[usec] %-6u B           %10.2f %10.2f %9.2f\n",
+		printf(" t_typical[usec] %-6u B           %10.2f %10.2f %9.2f "
+		       "%.2f-%.2f\n",
 		       lat_sizes[s], lat_typ[s][HOST], lat_typ[s][BAR],
-		       lat_typ[s][BAR] / lat_typ[s][HOST]);
+		       lat_typ[s][BAR] / lat_typ[s][HOST], lat_spread[s].lo,
+		       lat_spread[s].hi);
 	for (s = 0; s < NBW; s++)
-		printf(" BW average[MB/sec] %-6u B        %10.2f %10.2f %9.2f\n",
+		printf(" BW average[MB/sec] %-6u B        %10.2f %10.2f %9.2f "
+		       "%.2f-%.2f\n",
 		       bw_sizes[s], bw_avg[s][HOST], bw_avg[s][BAR],
-		       bw_avg[s][BAR] / bw_avg[s][HOST]);
+		       bw_avg[s][BAR] / bw_avg[s][HOST], bw_spread[s].lo,
+		       bw_spread[s].hi);
 
 	ibv_dereg_mr(target_mr[BAR]);
 	ibv_dereg_mr(target_mr[HOST]);

@@ -4,7 +4,9 @@
 # Benchmark: dbrxe against Debian's librxe in the same VM run, rxea ->
 # rxeb.  ib_write_lat and ib_send_lat (t_typical, 99%) and ib_write_bw
 # (BW average), three interleaved rounds each, medians compared as
-# ratios.  The table is kept as provider_compare.txt in the run directory.
+# ratios.  The last column is the lowest and highest ratio of a single
+# round: a wide range says the runs were too short for the machine's
+# noise.  The table is kept as provider_compare.txt in the run directory.
 . tests/vm/lib/all.sh
 
 rxe_two_peers
@@ -32,22 +34,30 @@ run_pair() {
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
+# round_spread "D1 D2 ..." "L1 L2 ...": the lowest and highest Dn/Ln.
+round_spread() {
+	paste <(echo $1 | tr ' ' '\n') <(echo $2 | tr ' ' '\n') |
+		awk '{ q = $1 / $2; if (NR == 1 || q < lo) lo = q; if (q > hi) hi = q }
+			END { printf "%.2f-%.2f", lo, hi }'
+}
+
 declare -A res
 for round in $(seq $ROUNDS); do
 	for provider in librxe dbrxe; do
 		for t in ib_write_lat ib_send_lat; do
-			row=$(run_pair $provider $t -s 8 -n 2000) || exit 1
+			row=$(run_pair $provider $t -s 8 -n 1000) || exit 1
 			res[$provider.$t.typ]+="$(echo "$row" | awk '{ print $5 }') "
 			res[$provider.$t.p99]+="$(echo "$row" | awk '{ print $8 }') "
 		done
-		row=$(run_pair $provider ib_write_bw -s 65536 -n 2000) || exit 1
+		row=$(run_pair $provider ib_write_bw -s 65536 -n 500) || exit 1
 		res[$provider.ib_write_bw.bw]+="$(echo "$row" | awk '{ print $4 }') "
 	done
 	log "round $round done"
 done
 
 {
-	printf '%-28s %12s %12s %10s\n' "#metric (median of $ROUNDS)" librxe dbrxe "dbrxe/librxe"
+	printf '%-28s %12s %12s %12s %s\n' "#metric (median of $ROUNDS)" librxe dbrxe \
+		"dbrxe/librxe" rounds
 	for m in ib_write_lat.typ ib_write_lat.p99 ib_send_lat.typ ib_send_lat.p99 ib_write_bw.bw; do
 		l=$(echo ${res[librxe.$m]} | tr ' ' '\n' | median)
 		d=$(echo ${res[dbrxe.$m]} | tr ' ' '\n' | median)
@@ -56,6 +66,8 @@ done
 		*.p99) name="${m%%.*} 99%[us]" ;;
 		*) name="${m%%.*} BW avg[MB/s]" ;;
 		esac
-		printf '%-28s %12s %12s %10.2f\n' "$name" "$l" "$d" "$(echo "$d / $l" | bc -l)"
+		printf '%-28s %12s %12s %12.2f %s\n' "$name" "$l" "$d" \
+			"$(echo "$d / $l" | bc -l)" \
+			"$(round_spread "${res[dbrxe.$m]}" "${res[librxe.$m]}")"
 	done
-} | tee "$VM_SHARE/provider_compare.txt"
+} | tee "$VM_OUT/provider_compare.txt"
