@@ -11,9 +11,9 @@
 # A vmsession boot (/vmshare/session exists) says so in /vmshare/ready and
 # then runs tests one after another.  The host queues a test by creating
 # /vmshare/jobs/NAME/cmd and then writing NAME into /vmshare/next; the
-# test's out.log, dmesg.log, start (uptime when it began) and status land
-# in /vmshare/jobs/NAME; a number in its timeout file bounds it (status
-# 124 when it ran out).  Each test must leave the VM as it found it
+# test's out.log, dmesg.log (the kernel log when it ended), start (uptime
+# when it began) and status land in /vmshare/jobs/NAME; a number in its
+# timeout file bounds it (status 124 when it ran out).  Each test must leave the VM as it found it
 # (guest-state.sh); one that does not fails, and the VM is put back.
 # /vmshare/stop ends the session.
 #
@@ -33,7 +33,7 @@ mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 ln -sf /proc/self/fd /dev/fd
 [ -d /sys/kernel/debug ] && mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-hostname vmtest
+echo vmtest >/proc/sys/kernel/hostname
 ip link set lo up
 
 # shellcheck source=/dev/null
@@ -42,12 +42,20 @@ here=$(dirname "${BASH_SOURCE[0]}")
 # shellcheck source=tests/vm/guest-state.sh
 . "$here/guest-state.sh"
 
+# centis UPTIME: /proc/uptime's seconds (two decimals) in hundredths.
+centis() {
+	local t=${1/./}
+	echo $((10#$t))
+}
+
 # run_job OUT CMDFILE: run the command line in CMDFILE from the source
-# tree, in a session of its own so that nothing it started outlives it;
-# its output, kernel log and status go to OUT.
+# tree, in a process group of its own (timeout's) so that nothing it
+# started outlives it; its output and status go to OUT.  Under TCG each
+# exec costs a tenth of a second, and on the debug kernel more: the
+# harness's own steps are builtins where they can be.
 run_job() {
-	local out=$1 cmdfile=$2 rc start end sid left limit=()
-	[ -s "$out/timeout" ] && limit=(timeout -k 5 "$(cat "$out/timeout")")
+	local out=$1 cmdfile=$2 rc start end pid after limit=0
+	[ -s "$out/timeout" ] && read -r limit <"$out/timeout"
 	read -r start _ </proc/uptime
 	echo "$start" >"$out/start"
 	(
@@ -56,30 +64,32 @@ run_job() {
 			echo "guest: source tree $DOORBELL_SRC is not visible in the VM"
 			exit 1
 		}
-		exec setsid "${limit[@]}" bash -c "$(cat "$cmdfile")"
+		# A limit of 0 is none.
+		exec timeout -k 5 "$limit" bash -c "$(<"$cmdfile")"
 	) >"$out/out.log" 2>&1 </dev/null &
-	sid=$!
-	wait "$sid"
+	pid=$!
+	wait "$pid"
 	rc=$?
-	pkill -KILL -s "$sid" 2>/dev/null
+	kill -KILL -- "-$pid" 2>/dev/null
 	read -r end _ </proc/uptime
-	echo "guest: test exited $rc after $(echo "$end - $start" | bc) s" >>"$out/out.log"
+	end=$(($(centis "$end") - $(centis "$start")))
+	printf 'guest: test exited %d after %d.%02d s\n' "$rc" $((end / 100)) \
+		$((end % 100)) >>"$out/out.log"
 	if [ -e /run/state.before ]; then
-		vm_state >/run/state.after
-		left=$(diff /run/state.before /run/state.after | grep '^[<>]')
-		if [ -n "$left" ]; then
+		after=$(vm_state)
+		if [ "$after" != "$(</run/state.before)" ]; then
+			echo "$after" >/run/state.after
 			{
 				echo "guest: the test did not leave the VM as it found it" \
 					"(< before, > after):"
-				echo "$left"
+				diff /run/state.before /run/state.after | grep '^[<>]'
 			} >>"$out/out.log"
 			[ "$rc" -eq 0 ] && rc=1
 			vm_state_reset /run/state.before
 		fi
 	fi
-	dmesg >"$out/dmesg.log"
+	[ "$out" = /vmshare ] || dmesg >"$out/dmesg.log"
 	echo "$rc" >"$out/status"
-	sync
 	return "$rc"
 }
 
