@@ -97,4 +97,11 @@ _test_exit() {
 	vm_undo_setup
 	exit "$rc"
 }
-trap _test_exit EXIT
+
+# The first shell of a test to source this owns the undo.  The scripts
+# it starts (fault-control.sh, run by nc for each connection) inherit the
+# mark and leave the VM's set-up to it.
+if [ -z "${VM_UNDO_OWNER:-}" ]; then
+	export VM_UNDO_OWNER=$$
+	trap _test_exit EXIT
+fi
