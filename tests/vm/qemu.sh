@@ -102,3 +102,11 @@ report_splats() {
 	[ -s "$out" ] || return 1
 	sort -u "$out" | head -20
 }
+
+# boot_splats DIR: report_splats over everything one boot in DIR logged:
+# its console, its final kernel log and its kmemleak scan, if it had one.
+boot_splats() {
+	local dir=$1 logs=("$1/console.log" "$1/dmesg.log")
+	[ -f "$dir/kmemleak.log" ] && logs+=("$dir/kmemleak.log")
+	report_splats "$dir/splats.log" "${logs[@]}"
+}
