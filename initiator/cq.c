@@ -23,13 +23,17 @@ enum dbi_cqe_verdict dbi_cqe_check(const struct nvme_cqe *cqe, uint8_t phase,
 	return DBI_CQE_NOT_YET;
 }
 
-bool dbi_cq_consume(struct dbi_session *s)
+void dbi_cq_consume(struct dbi_session *s)
 {
 	if (++s->cq_head == s->ready.depth) {
 		s->cq_head = 0;
 		s->phase ^= 1;
 	}
 	s->cq_unrung++;
+}
+
+bool dbi_cq_head_due(struct dbi_session *s)
+{
 	/*
 	 * Consumed CQ slots go back to the controller in batches of half
 	 * the queue, as drivers do: one command is out at a time, so the

@@ -73,7 +73,7 @@ static int poll_cq_remotely(struct dbi_session *s, struct ibv_send_wr *chain,
 		*cqe = s->stage->cqe;
 		switch (dbi_cqe_check(cqe, s->phase, cid, &rereads)) {
 		case DBI_CQE_OURS:
-			s->cq_head_due |= dbi_cq_consume(s);
+			dbi_cq_consume(s);
 			return 0;
 		case DBI_CQE_FOREIGN:
 			/* The completion of some other command: not our queue. */
@@ -101,9 +101,8 @@ int dbi_queue_command(struct dbi_session *s, uint8_t opcode, uint64_t slba,
 	bool ring_cq;
 	int ret;
 
-	/* The CQ head goes back in batches (dbi_cq_consume()). */
-	ring_cq = s->cq_head_due;
-	s->cq_head_due = false;
+	/* The CQ head goes back in batches (dbi_cq_head_due()). */
+	ring_cq = dbi_cq_head_due(s);
 	if (ring_cq && s->mode == DB_MODE_ONE_SIDED) {
 		s->stage->cq_head = s->cq_head_rung;
 		rdma_wr(s, &wrs[n], &sges[n], WR_CQ_HEAD, IBV_WR_RDMA_WRITE,

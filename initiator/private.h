@@ -47,7 +47,6 @@ struct dbi_session {
 	uint8_t phase;
 	uint16_t cq_head_rung; /* the last head the doorbell was told */
 	uint16_t cq_unrung; /* CQEs consumed since */
-	bool cq_head_due; /* the next command rings cq_head_rung */
 	uint16_t next_cid;
 	uint16_t next_tag;
 
@@ -93,10 +92,15 @@ enum dbi_cqe_verdict dbi_cqe_check(const struct nvme_cqe *cqe, uint8_t phase,
 				   uint16_t cid, unsigned int *rereads);
 /*
  * Move the head past the entry just consumed, flipping the phase at the
- * end of the ring.  True when the consumed slots now make half the queue
- * and go back to the controller: cq_head_rung is then the head to ring.
+ * end of the ring.
  */
-bool dbi_cq_consume(struct dbi_session *s);
+void dbi_cq_consume(struct dbi_session *s);
+/*
+ * True when the slots consumed since the last ring make half the queue
+ * and go back to the controller with the next command: cq_head_rung is
+ * then the head to ring.
+ */
+bool dbi_cq_head_due(struct dbi_session *s);
 
 /*
  * The geometry a target's READY announced, checked before anything is
