@@ -93,14 +93,16 @@ struct vfio_dmabuf_range {
 
 /*
  * Export @nr_ranges ranges of BAR @bar as one dma-buf, their
- * concatenation in order.  @open_flags may hold O_CLOEXEC and O_RDWR.
- * Returns the dma-buf fd, or the kernel's negative errno:
- *   -EINVAL     a range not page-aligned, empty or past the BAR's end;
- *               an I/O BAR; bad open_flags
- *   -E2BIG      more ranges than the kernel accepts (512)
- *   -ENODEV     @bar is not an implemented memory BAR (0-5)
- *   -EOVERFLOW  a range whose end overflows
- *   -EACCES     a range touching the MSI-X table or PBA
+ * concatenation in order.  @open_flags become the dma-buf file's flags
+ * (O_CLOEXEC also applies to the fd).  Returns the dma-buf fd, or the
+ * kernel's negative errno, as Linux 6.19 answers:
+ *   -EINVAL     no ranges; a range not page-aligned, empty or past the
+ *               BAR's end; a total length that does not fit; @bar not an
+ *               implemented memory BAR (I/O or unimplemented)
+ *   -ENODEV     @bar is past BAR 5; the device is going away
+ *   -EOVERFLOW  a range whose address wraps
+ *   -EACCES     a range over the MSI-X table or PBA where vfio-pci does
+ *               not let user space mmap it (our kernel only)
  *   -ENOTTY     the kernel has no dma-buf export (before 6.19)
  *   -EOPNOTSUPP the device's driver cannot export
  * The fd stays valid after vfio_dmabuf_close(), but the memory behind it

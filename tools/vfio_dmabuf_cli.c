@@ -170,15 +170,17 @@ static const char *export_error(int err)
 {
 	switch (err) {
 	case -EINVAL:
-		return "the range is not page-aligned, empty or past the BAR's end, or the BAR is an I/O BAR";
+		return "the range is not page-aligned, empty or past the BAR's end, or the BAR is not an implemented memory BAR";
 	case -ENODEV:
-		return "no such memory BAR (0-5)";
+		return "no such BAR (0-5), or the device is going away";
 	case -EOVERFLOW:
-		return "the range's end overflows";
+		return "the range's address overflows";
 	case -EACCES:
-		return "the range touches the MSI-X table or PBA";
+		return "the range covers the MSI-X table or PBA, which vfio-pci does not let user space map on this device";
 	case -ENOTTY:
 		return "this kernel has no vfio dma-buf export";
+	case -EOPNOTSUPP:
+		return "the device's driver does not describe its BARs for export";
 	default:
 		return strerror(-err);
 	}

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dmabuf_importer.h"
@@ -33,11 +34,15 @@
 static uint32_t client;
 static bool expect_p2p;
 
+/* A slow importer unmaps this long after move_notify. */
+#define SLOW_MS 400
+
 /* An importer attachment: returns its control fd, or -errno. */
 static int importer_attach(int dmabuf, uint32_t flags)
 {
 	struct dmabuf_importer_attach a = {
 		.fd = dmabuf, .flags = flags, .client = client,
+		.delay_ms = SLOW_MS,
 	};
 	int imp = open("/dev/dmabuf_importer", O_RDWR | O_CLOEXEC);
 
@@ -70,17 +75,42 @@ static struct dmabuf_importer_status status(int imp)
 	return s;
 }
 
-static int vmap_rw(int imp, uint64_t off, uint32_t *val, bool write)
+/* A 4-byte CPU access: through dma_buf_vmap(), or the exporter's call. */
+static int rw_via(int imp, unsigned long how, uint64_t off, uint32_t *val,
+		  bool write)
 {
 	struct dmabuf_importer_rw rw = { .offset = off, .write = write };
 	int ret;
 
 	if (write)
 		rw.value = *val;
-	ret = imp_call(imp, DMABUF_IMPORTER_VMAP_RW, &rw);
+	ret = imp_call(imp, how, &rw);
 	if (!ret && !write)
 		*val = rw.value;
 	return ret;
+}
+
+static int cpu_rw(int imp, uint64_t off, uint32_t *val, bool write)
+{
+	return rw_via(imp, DMABUF_IMPORTER_CPU_RW, off, val, write);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* A line in the kernel log, to show the order of events around it. */
+static void mark(int imp, const char *line)
+{
+	char buf[64] = { 0 };
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	if (imp_call(imp, DMABUF_IMPORTER_MARK, buf))
+		check(false, "mark the kernel log");
 }
 
 /* Map: refused by topology, or DMA addresses only, covering everything. */
@@ -107,13 +137,13 @@ static void check_revoked(int imp, const char *when)
 	struct dmabuf_importer_status s = status(imp);
 	uint32_t v;
 	int map = imp_call(imp, DMABUF_IMPORTER_MAP, NULL);
-	int rw = vmap_rw(imp, 0, &v, false);
+	int rw = cpu_rw(imp, 0, &v, false);
 
 	check(!s.mapped, "%s: the importer holds no mapping", when);
 	check(map == -ENODEV, "%s: map fails with ENODEV (%s)", when,
 	      err_name(map));
-	check(rw == -ENODEV, "%s: vmap fails with ENODEV (%s)", when,
-	      err_name(rw));
+	check(rw == -ENODEV, "%s: the CPU mapping is refused with ENODEV (%s)",
+	      when, err_name(rw));
 }
 
 static void config_rw(struct vfio_dmabuf_dev *dev, uint64_t off, void *buf,
@@ -150,15 +180,16 @@ static void test_cpu_path(int imp, const char *file)
 	bool ok;
 
 	check(hostfd >= 0, "host view of the BAR: %s", file);
-	ok = vmap_rw(imp, 0x10, &v, true) == 0 &&
+	ok = cpu_rw(imp, 0x10, &v, true) == 0 &&
 	     pread(hostfd, &got, 4, SHM_OFF + 0x10) == 4 && got == v;
-	check(ok, "a 4-byte store through vmap lands in the BAR (%#x)", got);
+	check(ok, "a 4-byte store through the exporter's CPU mapping lands "
+	      "in the BAR (%#x)", got);
 
 	v = 0x5eed1234;
 	got = 0;
 	ok = pwrite(hostfd, &v, 4, SHM_OFF + 0x20) == 4 &&
-	     vmap_rw(imp, 0x20, &got, false) == 0 && got == v;
-	check(ok, "a load through vmap reads the BAR (%#x)", got);
+	     cpu_rw(imp, 0x20, &got, false) == 0 && got == v;
+	check(ok, "a load through it reads the BAR (%#x)", got);
 	close(hostfd);
 }
 
@@ -166,16 +197,18 @@ static void test_importer_rules(struct vfio_dmabuf_dev *shm)
 {
 	int fd = export_bar(shm, 2, SHM_OFF, SHM_LEN);
 	int imp, ret, null = open("/dev/null", O_RDONLY);
+	uint32_t v;
 
 	ret = importer_attach(fd, DMABUF_IMPORTER_NO_P2P);
 	check(ret == -EOPNOTSUPP, "an importer without peer2peer is refused "
 	      "(%s)", err_name(ret));
 	ret = importer_attach(fd, DMABUF_IMPORTER_STATIC);
-	check(ret == -EOPNOTSUPP, "a static (pinning) importer is refused (%s)",
+	check(ret == -EOPNOTSUPP,
+	      "a static importer, which could only pin, is refused (%s)",
 	      err_name(ret));
 	imp = importer_attach(fd, 0);
-	ret = imp_call(imp, DMABUF_IMPORTER_PIN, NULL);
-	check(ret == -EOPNOTSUPP, "pinning a dynamic attachment is refused (%s)",
+	ret = rw_via(imp, DMABUF_IMPORTER_VMAP_RW, 0, &v, false);
+	check(ret == -EINVAL, "dma_buf_vmap() of the buffer fails (%s)",
 	      err_name(ret));
 	close(imp);
 	ret = importer_attach(null, 0);
@@ -195,6 +228,16 @@ static void test_memory_decode(struct vfio_dmabuf_dev *shm, const char *file)
 	      err_name(imp));
 	check_map(imp, SHM_LEN, "memory on");
 	test_cpu_path(imp, file);
+	if (!expect_p2p) {
+		int i, refused = 0;
+
+		/* The log must not grow with them: see dmabuf-revoke.sh. */
+		for (i = 0; i < 1000; i++)
+			refused += imp_call(imp, DMABUF_IMPORTER_MAP, NULL) ==
+				   -EOPNOTSUPP;
+		check(refused == 1000, "1000 more maps, all refused (%d)",
+		      refused);
+	}
 
 	n0 = status(imp).move_notifies;
 	set_memory_decode(shm, false);
@@ -276,6 +319,110 @@ static void test_close(const char *nvme_bdf)
 	vfio_dmabuf_close(nvme);
 }
 
+/* A pin from an importer that handles move_notify: accepted, revoked. */
+static void test_pin(struct vfio_dmabuf_dev *shm)
+{
+	int fd = export_bar(shm, 2, SHM_OFF, SHM_LEN);
+	int imp = importer_attach(fd, 0);
+	int ret = imp_call(imp, DMABUF_IMPORTER_PIN, NULL);
+	uint32_t n0 = status(imp).move_notifies;
+
+	check(ret == 0 && status(imp).pinned,
+	      "a revocable importer may pin (%s)", err_name(ret));
+	check_map(imp, SHM_LEN, "pinned");
+	set_memory_decode(shm, false);
+	check(status(imp).move_notifies == n0 + 1 && !status(imp).pinned &&
+	      !status(imp).mapped,
+	      "memory decode off revokes the pinned importer: unpinned, "
+	      "unmapped");
+	check_revoked(imp, "pinned, memory decode off");
+	set_memory_decode(shm, true);
+	close(imp);
+	close(fd);
+}
+
+/*
+ * An importer that unmaps SLOW_MS after move_notify: the revoke waits for
+ * it, so its mapping is gone before the reset or the close goes on.
+ */
+static void test_slow_importer(const char *nvme_bdf)
+{
+	struct vfio_dmabuf_dev *nvme = open_vfio(nvme_bdf);
+	int fd = export_bar(nvme, 0, 0x1000, PAGE);
+	int imp = importer_attach(fd, DMABUF_IMPORTER_SLOW_UNMAP);
+	double t0, ms;
+	int ret;
+
+	if (!expect_p2p) {
+		check(imp_call(imp, DMABUF_IMPORTER_MAP, NULL) == -EOPNOTSUPP,
+		      "slow importer: no mapping to wait for on this host "
+		      "bridge, skipped");
+		goto out;
+	}
+	check_map(imp, PAGE, "slow importer");
+	mark(imp, "VFIO_DEVICE_RESET with a slow importer");
+	t0 = now_ms();
+	ret = ioctl(vfio_dmabuf_device_fd(nvme), VFIO_DEVICE_RESET);
+	ms = now_ms() - t0;
+	mark(imp, "VFIO_DEVICE_RESET returned");
+	check(ret == 0 && !status(imp).mapped && ms >= SLOW_MS,
+	      "reset waited %.0f ms for the importer to unmap (it takes %u)",
+	      ms, SLOW_MS);
+
+	check_map(imp, PAGE, "slow importer after reset");
+	mark(imp, "closing the device with a slow importer");
+	t0 = now_ms();
+	vfio_dmabuf_close(nvme);
+	nvme = NULL;
+	ms = now_ms() - t0;
+	mark(imp, "device closed");
+	check(!status(imp).mapped && ms >= SLOW_MS,
+	      "close waited %.0f ms for the importer to unmap", ms);
+out:
+	close(imp);
+	close(fd);
+	if (nvme)
+		vfio_dmabuf_close(nvme);
+}
+
+static int low_power(struct vfio_dmabuf_dev *dev, bool enter)
+{
+	struct vfio_device_feature f = {
+		.argsz = sizeof(f),
+		.flags = VFIO_DEVICE_FEATURE_SET |
+			 (enter ? VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY :
+				  VFIO_DEVICE_FEATURE_LOW_POWER_EXIT),
+	};
+
+	return ioctl(vfio_dmabuf_device_fd(dev), VFIO_DEVICE_FEATURE, &f) ?
+		-errno : 0;
+}
+
+/* A buffer made while the device is in runtime low power starts revoked. */
+static void test_low_power(struct vfio_dmabuf_dev *shm)
+{
+	int ret = low_power(shm, true), fd, imp;
+
+	check(ret == 0, "runtime low power entry (%s)", err_name(ret));
+	fd = export_bar(shm, 2, SHM_OFF, SHM_LEN);
+	imp = importer_attach(fd, 0);
+	check(imp == -ENODEV,
+	      "a buffer exported in low power starts revoked: attach gets "
+	      "ENODEV (%s)", err_name(imp < 0 ? imp : 0));
+	if (imp >= 0)
+		close(imp);
+	ret = low_power(shm, false);
+	check(ret == 0, "runtime low power exit (%s)", err_name(ret));
+	imp = importer_attach(fd, 0);
+	check(imp >= 0, "after exit the buffer is live: attach (%s)",
+	      err_name(imp < 0 ? imp : 0));
+	if (imp >= 0) {
+		check_map(imp, SHM_LEN, "after low power");
+		close(imp);
+	}
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	struct vfio_dmabuf_dev *nvme, *shm;
@@ -293,10 +440,13 @@ int main(int argc, char **argv)
 	shm = open_vfio(argv[2]);
 	test_importer_rules(shm);
 	test_memory_decode(shm, argv[4]);
+	test_pin(shm);
+	test_low_power(shm);
 	test_resets(nvme);
 	vfio_dmabuf_close(nvme);
 	vfio_dmabuf_close(shm);
 	test_close(argv[1]);
+	test_slow_importer(argv[1]);
 
 	return check_summary();
 }

@@ -17,6 +17,8 @@
 #include <linux/pci.h>
 #include <linux/pci-p2pdma.h>
 #include <linux/slab.h>
+#include <linux/vfio_pci_core.h>
+#include <linux/workqueue.h>
 
 #include "dmabuf_importer.h"
 
@@ -25,7 +27,9 @@ MODULE_IMPORT_NS(DMA_BUF);
 /*
  * One attachment.  @lock serialises the ioctls of one file; @status and
  * @sgt are also changed by move_notify, which runs with the dma-buf's
- * reservation lock held, so they are only touched under that lock.
+ * reservation lock held, so they are only touched under that lock.  A
+ * slow importer (DMABUF_IMPORTER_SLOW_UNMAP) lets go from @unmap_work,
+ * @delay_ms after move_notify, as a driver with DMA in flight would.
  */
 struct importer {
 	struct mutex lock;
@@ -34,6 +38,9 @@ struct importer {
 	struct pci_dev *client;
 	struct sg_table *sgt;
 	struct dmabuf_importer_status status;
+	bool slow;
+	unsigned int delay_ms;
+	struct delayed_work unmap_work;
 };
 
 static void importer_unmap_locked(struct importer *imp)
@@ -46,12 +53,38 @@ static void importer_unmap_locked(struct importer *imp)
 	imp->status.mapped = 0;
 }
 
+/* Drop the mapping and the pin, as a revoked importer must. */
+static void importer_let_go_locked(struct importer *imp)
+{
+	importer_unmap_locked(imp);
+	if (imp->status.pinned) {
+		dma_buf_unpin(imp->attach);
+		imp->status.pinned = 0;
+	}
+}
+
+static void importer_unmap_work(struct work_struct *work)
+{
+	struct importer *imp = container_of(to_delayed_work(work),
+					    struct importer, unmap_work);
+
+	dma_resv_lock(imp->dmabuf->resv, NULL);
+	importer_let_go_locked(imp);
+	dma_resv_unlock(imp->dmabuf->resv);
+	pr_info("dmabuf_importer: %s: unmapped %u ms after move_notify\n",
+		pci_name(imp->client), imp->delay_ms);
+}
+
 static void importer_move_notify(struct dma_buf_attachment *attach)
 {
 	struct importer *imp = attach->importer_priv;
 
 	imp->status.move_notifies++;
-	importer_unmap_locked(imp);
+	if (imp->slow)
+		schedule_delayed_work(&imp->unmap_work,
+				      msecs_to_jiffies(imp->delay_ms));
+	else
+		importer_let_go_locked(imp);
 }
 
 static const struct dma_buf_attach_ops importer_p2p_ops = {
@@ -108,6 +141,8 @@ static int importer_attach(struct importer *imp, void __user *uarg)
 	imp->dmabuf = dmabuf;
 	imp->attach = attach;
 	imp->client = client;
+	imp->slow = arg.flags & DMABUF_IMPORTER_SLOW_UNMAP;
+	imp->delay_ms = arg.delay_ms;
 	return 0;
 }
 
@@ -171,6 +206,35 @@ static int importer_vmap_rw(struct importer *imp, void __user *uarg)
 			ret = -EFAULT;
 	}
 	dma_buf_vunmap_unlocked(imp->dmabuf, &map);
+	return ret;
+}
+
+/* A CPU importer's access, through the exporter's private call. */
+static int importer_cpu_rw(struct importer *imp, void __user *uarg)
+{
+	struct dmabuf_importer_rw arg;
+	void __iomem *va;
+	int ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (!imp->attach)
+		return -ENOTCONN;
+	if (arg.offset % 4 || arg.offset + 4 > imp->dmabuf->size)
+		return -EINVAL;
+
+	/* The mapping lives until move_notify; the lock keeps that away. */
+	dma_resv_lock(imp->dmabuf->resv, NULL);
+	ret = vfio_pci_dma_buf_iomem_map(imp->attach, &va);
+	if (!ret) {
+		if (arg.write)
+			iowrite32(arg.value, va + arg.offset);
+		else
+			arg.value = ioread32(va + arg.offset);
+	}
+	dma_resv_unlock(imp->dmabuf->resv);
+	if (!ret && !arg.write && copy_to_user(uarg, &arg, sizeof(arg)))
+		ret = -EFAULT;
 	return ret;
 }
 
@@ -239,12 +303,27 @@ static long importer_ioctl(struct file *file, unsigned int cmd,
 		ret = -ENOTCONN;
 		if (imp->attach) {
 			dma_resv_lock(imp->dmabuf->resv, NULL);
-			ret = dma_buf_pin(imp->attach);
+			ret = imp->status.pinned ? -EBUSY :
+						   dma_buf_pin(imp->attach);
 			if (!ret)
-				dma_buf_unpin(imp->attach);
+				imp->status.pinned = 1;
 			dma_resv_unlock(imp->dmabuf->resv);
 		}
 		break;
+	case DMABUF_IMPORTER_CPU_RW:
+		ret = importer_cpu_rw(imp, uarg);
+		break;
+	case DMABUF_IMPORTER_MARK: {
+		char line[64];
+
+		ret = -EFAULT;
+		if (!copy_from_user(line, uarg, sizeof(line))) {
+			line[sizeof(line) - 1] = 0;
+			pr_info("dmabuf_importer: mark: %s\n", line);
+			ret = 0;
+		}
+		break;
+	}
 	case DMABUF_IMPORTER_P2PDMA_ADD:
 		ret = importer_p2pdma_add(uarg);
 		break;
@@ -262,6 +341,7 @@ static int importer_open(struct inode *inode, struct file *file)
 	if (!imp)
 		return -ENOMEM;
 	mutex_init(&imp->lock);
+	INIT_DELAYED_WORK(&imp->unmap_work, importer_unmap_work);
 	file->private_data = imp;
 	return 0;
 }
@@ -271,8 +351,9 @@ static int importer_release(struct inode *inode, struct file *file)
 	struct importer *imp = file->private_data;
 
 	if (imp->attach) {
+		cancel_delayed_work_sync(&imp->unmap_work);
 		dma_resv_lock(imp->dmabuf->resv, NULL);
-		importer_unmap_locked(imp);
+		importer_let_go_locked(imp);
 		dma_resv_unlock(imp->dmabuf->resv);
 		dma_buf_detach(imp->dmabuf, imp->attach);
 		dma_buf_put(imp->dmabuf);

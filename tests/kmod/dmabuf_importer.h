@@ -12,13 +12,15 @@
 
 #define DMABUF_IMPORTER_STATIC		(1u << 0) /* no importer ops */
 #define DMABUF_IMPORTER_NO_P2P		(1u << 1) /* peer2peer = false */
+#define DMABUF_IMPORTER_SLOW_UNMAP	(1u << 2) /* unmap delay_ms after
+						   * move_notify */
 
 struct dmabuf_importer_attach {
 	__s32 fd;		/* the dma-buf */
 	__u32 flags;		/* DMABUF_IMPORTER_* */
 	__u32 client;		/* PCI device doing the DMA: domain << 16 |
 				 * bus << 8 | devfn */
-	__u32 pad;
+	__u32 delay_ms;		/* for DMABUF_IMPORTER_SLOW_UNMAP */
 };
 
 struct dmabuf_importer_status {
@@ -30,6 +32,8 @@ struct dmabuf_importer_status {
 	__u64 dma_len;		/* total DMA length */
 	__u32 page_links;	/* segments whose sg_page() is not NULL */
 	__s32 last_error;	/* of the last failed map, or 0 */
+	__u32 pinned;		/* a pin is held now */
+	__u32 pad;
 };
 
 struct dmabuf_importer_rw {
@@ -55,8 +59,12 @@ struct dmabuf_importer_p2pdma_add {
 #define DMABUF_IMPORTER_UNMAP	_IO('D', 3)
 #define DMABUF_IMPORTER_STATUS	_IOR('D', 4, struct dmabuf_importer_status)
 #define DMABUF_IMPORTER_VMAP_RW	_IOWR('D', 5, struct dmabuf_importer_rw)
-#define DMABUF_IMPORTER_PIN	_IO('D', 6)
+#define DMABUF_IMPORTER_PIN	_IO('D', 6)	/* held until move_notify */
 #define DMABUF_IMPORTER_P2PDMA_ADD \
 	_IOW('D', 7, struct dmabuf_importer_p2pdma_add)
+/* CPU access through the exporter's vfio_pci_dma_buf_iomem_map() */
+#define DMABUF_IMPORTER_CPU_RW	_IOWR('D', 8, struct dmabuf_importer_rw)
+/* Print a line into the kernel log, to show the order of events there */
+#define DMABUF_IMPORTER_MARK	_IOW('D', 9, char[64])
 
 #endif
