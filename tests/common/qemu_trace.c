@@ -43,3 +43,17 @@ int qemu_traced_values(const char *log, unsigned int value)
 	fclose(f);
 	return n;
 }
+
+int qemu_traced_all(const char *log)
+{
+	char line[512];
+	FILE *f = fopen(log, "r");
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += !!strstr(line, "pci_nvme_mmio_write ");
+	fclose(f);
+	return n;
+}

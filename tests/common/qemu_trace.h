@@ -19,4 +19,7 @@ int qemu_traced_writes(const char *log, unsigned int addr, char *last,
 /* How many register writes of the value @value, at any offset. */
 int qemu_traced_values(const char *log, unsigned int value);
 
+/* How many register writes at all. */
+int qemu_traced_all(const char *log);
+
 #endif

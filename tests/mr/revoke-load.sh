@@ -18,5 +18,10 @@ rxe_two_peers
 rxe_use_dbrxe_only
 nvme=$(vfio_bind "$NVME_ID") || exit 1
 shm=$(vfio_bind "$IVSHMEM_ID") || exit 1
+# The sessions trace the NVMe controller's register writes (vmrun
+# --qemu-trace); the reset case counts them.
+trace=()
+[ -e "$VM_SHARE/qemu-trace.log" ] && trace=("$VM_SHARE/qemu-trace.log")
 "$(build_tool revoke_load_test)" rxea "$RXE_A_GID" rxeb "$RXE_B_GID" \
-	"$shm" "$VM_SHARE/ivshmem.bin" "$nvme" "${REVOKE_WRITES:-$writes}"
+	"$shm" "$VM_SHARE/ivshmem.bin" "$nvme" "${REVOKE_WRITES:-$writes}" \
+	"${trace[@]}"

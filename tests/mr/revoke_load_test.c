@@ -13,7 +13,11 @@
  * a new export and registration then carry writes again.
  *
  *   revoke_load_test DEV_A GID_A DEV_B GID_B IVSHMEM_BDF IVSHMEM_FILE \
- *                    NVME_BDF WRITES_BEFORE_REVOKE
+ *                    NVME_BDF WRITES_BEFORE_REVOKE [QEMU_TRACE]
+ *
+ * With QEMU's trace of the NVMe controller's register writes, the reset
+ * case also checks that no store reaches the device once the reset has
+ * revoked the MR: what the device saw, not what rxe reported.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -30,6 +34,7 @@
 #include <linux/vfio.h>
 
 #include "check.h"
+#include "qemu_trace.h"
 #include "vfio_setup.h"
 #include "rc_pair.h"
 
@@ -50,7 +55,7 @@ static const char *const trigger_name[] = {
 static struct rc_side a, b;
 static uint32_t *src;
 static struct ibv_mr *src_mr;
-static const char *shm_bdf, *shm_file, *nvme_bdf;
+static const char *shm_bdf, *shm_file, *nvme_bdf, *trace;
 static unsigned long total_writes;
 
 /* One stream of writes; the initiator thread fills in the outcome. */
@@ -216,6 +221,7 @@ static void test_trigger(enum trigger how, unsigned long before)
 	};
 	struct stream s = {};
 	unsigned long at, last_seq;
+	int seen = -1;
 	pthread_t thread;
 	double shown;
 	uint32_t got;
@@ -240,6 +246,8 @@ static void test_trigger(enum trigger how, unsigned long before)
 	}
 	at = atomic_load(&s.done);
 	revoke_memory(&t, how);
+	if (how == RESET && trace)
+		seen = qemu_traced_all(trace);
 	pthread_join(thread, NULL);
 	check(at >= before && s.first_error == IBV_WC_REM_ACCESS_ERR &&
 	      !s.stuck,
@@ -255,6 +263,13 @@ static void test_trigger(enum trigger how, unsigned long before)
 	check(s.first_error == IBV_WC_REM_ACCESS_ERR,
 	      "%s: the old MR stays revoked with the memory back (%s)", name,
 	      ibv_wc_status_str(s.first_error));
+	if (seen >= 0) {
+		int now_seen = qemu_traced_all(trace);
+
+		check(now_seen == seen,
+		      "%s: QEMU saw no register write after the revoke "
+		      "(%d before, %d after)", name, seen, now_seen);
+	}
 	check(!ibv_dereg_mr(t.mr), "%s: dereg the revoked MR", name);
 	close(t.fd);
 
@@ -283,15 +298,17 @@ int main(int argc, char **argv)
 {
 	unsigned long before;
 
-	if (argc != 9) {
+	if (argc != 9 && argc != 10) {
 		fprintf(stderr, "usage: %s DEV_A GID_A DEV_B GID_B IVSHMEM_BDF "
-			"IVSHMEM_FILE NVME_BDF WRITES_BEFORE_REVOKE\n", argv[0]);
+			"IVSHMEM_FILE NVME_BDF WRITES_BEFORE_REVOKE "
+			"[QEMU_TRACE]\n", argv[0]);
 		return 2;
 	}
 	shm_bdf = argv[5];
 	shm_file = argv[6];
 	nvme_bdf = argv[7];
 	before = strtoul(argv[8], NULL, 0);
+	trace = argc == 10 ? argv[9] : NULL;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (rc_side_open(&a, argv[1], atoi(argv[2])) ||
 	    rc_side_open(&b, argv[3], atoi(argv[4])) || rc_connect(&a, &b))
