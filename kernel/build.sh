@@ -10,7 +10,8 @@
 #
 # The last line on stdout is the path of the bzImage.  Everything else
 # (progress, errors) goes to stderr.  The test-only modules of tests/kmod
-# are built against the same tree into kmod/ beside the bzImage.
+# are built against the same tree into kmod/ beside the bzImage, unless
+# DOORBELL_NO_TEST_MODULES is set.
 #
 # Series builds are cached under $DOORBELL_CACHE/kernel, keyed by the
 # source package version, the patches, the fragments and this script, so an
@@ -161,6 +162,9 @@ build() {
 # They are built from a copy so that the source tree stays clean.
 build_test_modules() {
 	local obj=$1 out=$2 src=$1/kmod-src
+	# bisect-check.sh builds commits before the series adds what the
+	# modules use; it checks the kernel only.
+	[ -n "${DOORBELL_NO_TEST_MODULES:-}" ] && return 0
 	rm -rf "$src" "$out"
 	cp -r "$HERE/../tests/kmod" "$src"
 	make -C "$TREE" O="$obj" M="$src" -j"$JOBS" modules >"$obj/kmod.log" 2>&1 ||
