@@ -7,16 +7,24 @@ TARGET_LOG=${TARGET_LOG:-/tmp/doorbell-target.log}
 # target_start BDF ADDR: start doorbell-target on the NVMe controller BDF,
 # listening on ADDR, and wait until it listens.  Sets TARGET_PID.
 target_start() {
+	# The log outlives a test in a session's shared boot, so only what
+	# this target writes, past TARGET_LOG_START, counts.
+	TARGET_LOG_START=$(stat -c %s "$TARGET_LOG" 2>/dev/null || echo 0)
 	"$(build_tool doorbell-target)" --device "$1" --bind "$2" \
 		>>"$TARGET_LOG" 2>&1 &
 	TARGET_PID=$!
 	for _ in $(seq 300); do
-		grep -q "listening on" "$TARGET_LOG" 2>/dev/null && return 0
+		target_log | grep -q "listening on" && return 0
 		kill -0 "$TARGET_PID" 2>/dev/null || break
 		sleep 0.1
 	done
-	cat "$TARGET_LOG"
+	target_log
 	fail "doorbell-target did not start"
+}
+
+# target_log: what the target of the last target_start wrote.
+target_log() {
+	tail -c +$((${TARGET_LOG_START:-0} + 1)) "$TARGET_LOG" 2>/dev/null
 }
 
 # target_stop: SIGTERM the target; it must exit 0 after a clean stop.  A
@@ -32,7 +40,7 @@ target_stop() {
 		rc=0
 	fi
 	echo "---- doorbell-target log"
-	cat "$TARGET_LOG"
+	target_log
 	[ "$rc" -eq 0 ] || fail "doorbell-target exited $rc"
-	grep -q "stopped$" "$TARGET_LOG" || fail "doorbell-target did not stop cleanly"
+	target_log | grep -q "stopped$" || fail "doorbell-target did not stop cleanly"
 }
