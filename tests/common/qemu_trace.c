@@ -28,23 +28,8 @@ int qemu_traced_writes(const char *log, unsigned int addr, char *last,
 	return n;
 }
 
-int qemu_traced_values(const char *log, unsigned int value)
-{
-	char line[512], key[32];
-	FILE *f = fopen(log, "r");
-	int n = 0;
-
-	if (!f)
-		return -1;
-	snprintf(key, sizeof(key), " data 0x%x ", value);
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "pci_nvme_mmio_write") && strstr(line, key))
-			n++;
-	fclose(f);
-	return n;
-}
-
-int qemu_traced_all(const char *log)
+/* Register writes whose trace line also holds @key ("" for any). */
+static int count_writes(const char *log, const char *key)
 {
 	char line[512];
 	FILE *f = fopen(log, "r");
@@ -53,7 +38,21 @@ int qemu_traced_all(const char *log)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		n += !!strstr(line, "pci_nvme_mmio_write ");
+		if (strstr(line, "pci_nvme_mmio_write ") && strstr(line, key))
+			n++;
 	fclose(f);
 	return n;
+}
+
+int qemu_traced_values(const char *log, unsigned int value)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), " data 0x%x ", value);
+	return count_writes(log, key);
+}
+
+int qemu_traced_all(const char *log)
+{
+	return count_writes(log, "");
 }

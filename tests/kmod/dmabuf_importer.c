@@ -180,18 +180,28 @@ out:
 	return ret;
 }
 
+/* Read and check a 4-byte CPU access request of either kind. */
+static int importer_rw_args(struct importer *imp, void __user *uarg,
+			    struct dmabuf_importer_rw *arg)
+{
+	if (copy_from_user(arg, uarg, sizeof(*arg)))
+		return -EFAULT;
+	if (!imp->attach)
+		return -ENOTCONN;
+	if (arg->offset % 4 || arg->offset + 4 > imp->dmabuf->size)
+		return -EINVAL;
+	return 0;
+}
+
 static int importer_vmap_rw(struct importer *imp, void __user *uarg)
 {
 	struct dmabuf_importer_rw arg;
 	struct iosys_map map;
 	int ret;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
-		return -EFAULT;
-	if (!imp->dmabuf)
-		return -ENOTCONN;
-	if (arg.offset % 4 || arg.offset + 4 > imp->dmabuf->size)
-		return -EINVAL;
+	ret = importer_rw_args(imp, uarg, &arg);
+	if (ret)
+		return ret;
 
 	ret = dma_buf_vmap_unlocked(imp->dmabuf, &map);
 	if (ret)
@@ -216,12 +226,9 @@ static int importer_cpu_rw(struct importer *imp, void __user *uarg)
 	void __iomem *va;
 	int ret;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
-		return -EFAULT;
-	if (!imp->attach)
-		return -ENOTCONN;
-	if (arg.offset % 4 || arg.offset + 4 > imp->dmabuf->size)
-		return -EINVAL;
+	ret = importer_rw_args(imp, uarg, &arg);
+	if (ret)
+		return ret;
 
 	/* The mapping lives until move_notify; the lock keeps that away. */
 	dma_resv_lock(imp->dmabuf->resv, NULL);
