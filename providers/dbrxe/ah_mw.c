@@ -82,16 +82,22 @@ int dbrxe_dealloc_mw(struct ibv_mw *mw)
 /*
  * A type 1 window is bound through the QP like a type 2 one: a BIND_MW
  * work request carrying the next rkey, which the window takes on once
- * the request is posted.
+ * the request is posted.  An unbind names no MR and no range; a type 1
+ * window is never zero based.
  */
 int dbrxe_bind_mw(struct ibv_qp *qp, struct ibv_mw *mw,
 		  struct ibv_mw_bind *mw_bind)
 {
+	const struct ibv_mw_bind_info *info = &mw_bind->bind_info;
 	struct ibv_send_wr wr = {}, *bad;
 	int ret;
 
-	if (mw->type != IBV_MW_TYPE_1)
+	if (mw->type != IBV_MW_TYPE_1 ||
+	    (!info->mr && (info->addr || info->length)) ||
+	    (info->mw_access_flags & IBV_ACCESS_ZERO_BASED)) {
+		errno = EINVAL;
 		return EINVAL;
+	}
 	wr.wr_id = mw_bind->wr_id;
 	wr.opcode = IBV_WR_BIND_MW;
 	wr.send_flags = mw_bind->send_flags;
@@ -99,7 +105,11 @@ int dbrxe_bind_mw(struct ibv_qp *qp, struct ibv_mw *mw,
 	wr.bind_mw.rkey = ibv_inc_rkey(mw->rkey);
 	wr.bind_mw.bind_info = mw_bind->bind_info;
 	ret = dbrxe_post_send(qp, &wr, &bad);
-	if (!ret)
-		mw->rkey = wr.bind_mw.rkey;
-	return ret;
+	if (ret) {
+		errno = ret;
+		return ret;
+	}
+	/* An error completion leaves the caller to undo this. */
+	mw->rkey = wr.bind_mw.rkey;
+	return 0;
 }

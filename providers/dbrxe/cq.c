@@ -24,14 +24,14 @@ static struct dbrxe_cq *dbrxe_cq_alloc(struct ibv_context *context, int cqe,
 	cq = calloc(1, sizeof(*cq));
 	if (!cq)
 		return NULL;
-	ret = ibv_cmd_create_cq(context, cqe, channel, comp_vector, &cq->ibv_cq,
+	ret = ibv_cmd_create_cq(context, cqe, channel, comp_vector, &cq->vcq.cq,
 				&cmd, sizeof(cmd), &resp.ibv_resp,
 				sizeof(resp));
 	if (ret)
 		goto err_free;
 	ret = dbrxe_queue_map(&cq->q, context->cmd_fd, &resp.drv.mi);
 	if (ret) {
-		ibv_cmd_destroy_cq(&cq->ibv_cq);
+		ibv_cmd_destroy_cq(&cq->vcq.cq);
 		goto err_free;
 	}
 	pthread_spin_init(&cq->lock, PTHREAD_PROCESS_PRIVATE);
@@ -47,10 +47,10 @@ struct ibv_cq *dbrxe_create_cq(struct ibv_context *context, int cqe,
 			       struct ibv_comp_channel *channel,
 			       int comp_vector)
 {
-	struct dbrxe_cq *cq = dbrxe_cq_alloc(context, cqe, channel,
-					     comp_vector);
+	struct dbrxe_cq *cq =
+		dbrxe_cq_alloc(context, cqe, channel, comp_vector);
 
-	return cq ? &cq->ibv_cq : NULL;
+	return cq ? &cq->vcq.cq : NULL;
 }
 
 int dbrxe_destroy_cq(struct ibv_cq *ibcq)
@@ -140,7 +140,7 @@ int dbrxe_resize_cq(struct ibv_cq *ibcq, int cqe)
 /* The extended polling API: one completion at a time, under the lock. */
 static struct dbrxe_cq *to_dbrxe_cq_ex(struct ibv_cq_ex *cq)
 {
-	return DBRXE_CONTAINER(cq, struct dbrxe_cq, ibv_cq_ex);
+	return container_of(cq, struct dbrxe_cq, vcq.cq_ex);
 }
 
 static int dbrxe_cq_ex_load(struct dbrxe_cq *cq)
@@ -148,8 +148,8 @@ static int dbrxe_cq_ex_load(struct dbrxe_cq *cq)
 	cq->cur = dbrxe_queue_consumer_elem(&cq->q);
 	if (!cq->cur)
 		return ENOENT;
-	cq->ibv_cq_ex.wr_id = cq->cur->wr_id;
-	cq->ibv_cq_ex.status = cq->cur->status;
+	cq->vcq.cq_ex.wr_id = cq->cur->wr_id;
+	cq->vcq.cq_ex.status = cq->cur->status;
 	return 0;
 }
 
@@ -187,10 +187,10 @@ static void dbrxe_end_poll(struct ibv_cq_ex *ibcq)
 	pthread_spin_unlock(&cq->lock);
 }
 
-#define DBRXE_CQ_READ(name, type, field)                                       \
-	static type dbrxe_read_##name(struct ibv_cq_ex *ibcq)                  \
-	{                                                                      \
-		return to_dbrxe_cq_ex(ibcq)->cur->field;                       \
+#define DBRXE_CQ_READ(name, type, field)                      \
+	static type dbrxe_read_##name(struct ibv_cq_ex *ibcq) \
+	{                                                     \
+		return to_dbrxe_cq_ex(ibcq)->cur->field;      \
 	}
 
 DBRXE_CQ_READ(opcode, enum ibv_wc_opcode, opcode)
@@ -206,9 +206,9 @@ DBRXE_CQ_READ(dlid_path_bits, uint8_t, dlid_path_bits)
 
 /* What rxe's completions can report; timestamps and the like it has not. */
 #define DBRXE_WC_EX_FLAGS                                                      \
-	(IBV_WC_EX_WITH_BYTE_LEN | IBV_WC_EX_WITH_IMM | IBV_WC_EX_WITH_QP_NUM | \
-	 IBV_WC_EX_WITH_SRC_QP | IBV_WC_EX_WITH_SLID | IBV_WC_EX_WITH_SL |      \
-	 IBV_WC_EX_WITH_DLID_PATH_BITS)
+	(IBV_WC_EX_WITH_BYTE_LEN | IBV_WC_EX_WITH_IMM |                        \
+	 IBV_WC_EX_WITH_QP_NUM | IBV_WC_EX_WITH_SRC_QP | IBV_WC_EX_WITH_SLID | \
+	 IBV_WC_EX_WITH_SL | IBV_WC_EX_WITH_DLID_PATH_BITS)
 
 struct ibv_cq_ex *dbrxe_create_cq_ex(struct ibv_context *context,
 				     struct ibv_cq_init_attr_ex *attr)
@@ -216,8 +216,15 @@ struct ibv_cq_ex *dbrxe_create_cq_ex(struct ibv_context *context,
 	struct ibv_cq_ex *ex;
 	struct dbrxe_cq *cq;
 
+	/*
+	 * What libibverbs' extended command would tell the kernel, as
+	 * librxe uses it: SINGLE_THREADED is a hint (the lock is cheap
+	 * uncontended and stays), rxe cannot ignore overruns, other flags
+	 * and a parent domain mean nothing to it.
+	 */
 	if (attr->wc_flags & ~(uint64_t)DBRXE_WC_EX_FLAGS ||
-	    attr->comp_mask & ~IBV_CQ_INIT_ATTR_MASK_FLAGS || attr->flags) {
+	    ((attr->comp_mask & IBV_CQ_INIT_ATTR_MASK_FLAGS) &&
+	     (attr->flags & IBV_CREATE_CQ_ATTR_IGNORE_OVERRUN))) {
 		errno = EOPNOTSUPP;
 		return NULL;
 	}
@@ -227,9 +234,9 @@ struct ibv_cq_ex *dbrxe_create_cq_ex(struct ibv_context *context,
 	if (!cq)
 		return NULL;
 	/* ibv_create_cq_ex() leaves this to the provider. */
-	verbs_init_cq(&cq->ibv_cq, context, attr->channel, attr->cq_context);
+	verbs_init_cq(&cq->vcq.cq, context, attr->channel, attr->cq_context);
 
-	ex = &cq->ibv_cq_ex;
+	ex = &cq->vcq.cq_ex;
 	ex->start_poll = dbrxe_start_poll;
 	ex->next_poll = dbrxe_next_poll;
 	ex->end_poll = dbrxe_end_poll;

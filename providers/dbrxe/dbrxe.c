@@ -29,6 +29,7 @@ static void dbrxe_free_context(struct ibv_context *ibctx)
 static const struct verbs_context_ops dbrxe_ctx_ops = {
 	.alloc_mw = dbrxe_alloc_mw,
 	.alloc_pd = dbrxe_alloc_pd,
+	.attach_mcast = dbrxe_attach_mcast,
 	.bind_mw = dbrxe_bind_mw,
 	.create_ah = dbrxe_create_ah,
 	.create_cq = dbrxe_create_cq,
@@ -36,6 +37,7 @@ static const struct verbs_context_ops dbrxe_ctx_ops = {
 	.create_qp = dbrxe_create_qp,
 	.create_qp_ex = dbrxe_create_qp_ex,
 	.create_srq = dbrxe_create_srq,
+	.create_srq_ex = dbrxe_create_srq_ex,
 	.dealloc_mw = dbrxe_dealloc_mw,
 	.dealloc_pd = dbrxe_dealloc_pd,
 	.dereg_mr = dbrxe_dereg_mr,
@@ -43,6 +45,7 @@ static const struct verbs_context_ops dbrxe_ctx_ops = {
 	.destroy_cq = dbrxe_destroy_cq,
 	.destroy_qp = dbrxe_destroy_qp,
 	.destroy_srq = dbrxe_destroy_srq,
+	.detach_mcast = dbrxe_detach_mcast,
 	.free_context = dbrxe_free_context,
 	.modify_qp = dbrxe_modify_qp,
 	.modify_srq = dbrxe_modify_srq,
@@ -62,8 +65,7 @@ static const struct verbs_context_ops dbrxe_ctx_ops = {
 };
 
 static struct verbs_context *dbrxe_alloc_context(struct ibv_device *ibdev,
-						 int cmd_fd,
-						 void *private_data)
+						 int cmd_fd, void *private_data)
 {
 	struct ib_uverbs_get_context_resp resp;
 	struct ibv_get_context cmd;
@@ -82,6 +84,13 @@ static struct verbs_context *dbrxe_alloc_context(struct ibv_device *ibdev,
 		return NULL;
 	}
 	verbs_set_ops(&ctx->vctx, &dbrxe_ctx_ops);
+	/*
+	 * With two providers for rxe installed, which one took the device
+	 * is otherwise invisible; VERBS_LOG_LEVEL=3 shows it.
+	 */
+	__verbs_log(&ctx->vctx, VERBS_LOG_INFO,
+		    "dbrxe: %s: served by dbrxe (libdbrxe-rdmav34.so)\n",
+		    ibdev->name);
 	return &ctx->vctx;
 }
 

@@ -15,7 +15,6 @@
 /* One rxe device, as the loader found it in sysfs.  Immutable. */
 struct dbrxe_device {
 	struct verbs_device vdev;
-	int abi_version;
 };
 
 /* An open device context.  Immutable after dbrxe_alloc_context(). */
@@ -25,9 +24,7 @@ struct dbrxe_context {
 
 static inline struct dbrxe_context *to_dbrxe_ctx(struct ibv_context *ctx)
 {
-	return (struct dbrxe_context *)((char *)ctx -
-					offsetof(struct dbrxe_context,
-						 vctx.context));
+	return container_of(ctx, struct dbrxe_context, vctx.context);
 }
 
 /*
@@ -37,10 +34,7 @@ static inline struct dbrxe_context *to_dbrxe_ctx(struct ibv_context *ctx)
  * the completion being read.
  */
 struct dbrxe_cq {
-	union {
-		struct ibv_cq ibv_cq;
-		struct ibv_cq_ex ibv_cq_ex;	/* starts like ibv_cq */
-	};
+	struct verbs_cq vcq; /* ibv_cq, or ibv_cq_ex */
 	pthread_spinlock_t lock;
 	struct dbrxe_queue q;
 	const struct ib_uverbs_wc *cur;
@@ -54,11 +48,11 @@ struct dbrxe_cq {
  * the receive ring's producer index.  The caps are fixed at creation.
  */
 struct dbrxe_qp {
-	struct verbs_qp vqp;		/* ibv_qp, or ibv_qp_ex */
+	struct verbs_qp vqp; /* ibv_qp, or ibv_qp_ex */
 	pthread_spinlock_t sq_lock;
 	pthread_spinlock_t rq_lock;
 	struct dbrxe_queue sq;
-	struct dbrxe_queue rq;		/* unmapped when the QP uses an SRQ */
+	struct dbrxe_queue rq; /* unmapped when the QP uses an SRQ */
 	uint32_t ssn;
 	uint32_t max_send_sge;
 	uint32_t max_recv_sge;
@@ -68,13 +62,15 @@ struct dbrxe_qp {
 	int wr_err;
 };
 
-/* A shared receive queue; @lock covers the ring's producer index. */
+/*
+ * A shared receive queue, made by ibv_create_srq() or ibv_create_srq_ex();
+ * @lock covers the ring's producer index.
+ */
 struct dbrxe_srq {
-	struct ibv_srq ibv_srq;
+	struct verbs_srq vsrq;
 	pthread_spinlock_t lock;
 	struct dbrxe_queue q;
 	uint32_t max_sge;
-	uint32_t srq_num;
 };
 
 /* An address handle: the kernel keeps the AV, sends name it by number. */
@@ -83,32 +79,29 @@ struct dbrxe_ah {
 	uint32_t ah_num;
 };
 
-#define DBRXE_CONTAINER(ptr, type, member)                                     \
-	((type *)((char *)(ptr) - offsetof(type, member)))
-
 static inline struct dbrxe_cq *to_dbrxe_cq(struct ibv_cq *cq)
 {
-	return DBRXE_CONTAINER(cq, struct dbrxe_cq, ibv_cq);
+	return container_of(cq, struct dbrxe_cq, vcq.cq);
 }
 
 static inline struct dbrxe_qp *to_dbrxe_qp(struct ibv_qp *qp)
 {
-	return DBRXE_CONTAINER(qp, struct dbrxe_qp, vqp.qp);
+	return container_of(qp, struct dbrxe_qp, vqp.qp);
 }
 
 static inline struct dbrxe_qp *to_dbrxe_qp_ex(struct ibv_qp_ex *qp)
 {
-	return DBRXE_CONTAINER(qp, struct dbrxe_qp, vqp.qp_ex);
+	return container_of(qp, struct dbrxe_qp, vqp.qp_ex);
 }
 
 static inline struct dbrxe_srq *to_dbrxe_srq(struct ibv_srq *srq)
 {
-	return DBRXE_CONTAINER(srq, struct dbrxe_srq, ibv_srq);
+	return container_of(srq, struct dbrxe_srq, vsrq.srq);
 }
 
 static inline struct dbrxe_ah *to_dbrxe_ah(struct ibv_ah *ah)
 {
-	return DBRXE_CONTAINER(ah, struct dbrxe_ah, ibv_ah);
+	return container_of(ah, struct dbrxe_ah, ibv_ah);
 }
 
 /*
@@ -141,8 +134,8 @@ static inline void dbrxe_wqe_set_rdma(struct rxe_send_wqe *wqe, uint32_t rkey,
 	wqe->iova = remote_addr;
 }
 
-static inline void dbrxe_wqe_set_atomic(struct rxe_send_wqe *wqe,
-					uint32_t rkey, uint64_t remote_addr,
+static inline void dbrxe_wqe_set_atomic(struct rxe_send_wqe *wqe, uint32_t rkey,
+					uint64_t remote_addr,
 					uint64_t compare_add, uint64_t swap)
 {
 	wqe->wr.wr.atomic.remote_addr = remote_addr;
@@ -150,6 +143,18 @@ static inline void dbrxe_wqe_set_atomic(struct rxe_send_wqe *wqe,
 	wqe->wr.wr.atomic.swap = swap;
 	wqe->wr.wr.atomic.rkey = rkey;
 	wqe->iova = remote_addr;
+}
+
+/*
+ * An atomic write's 8 bytes travel in the request itself, where inline
+ * data would be (the kernel's dma.atomic_wr).
+ */
+static inline void dbrxe_wqe_set_atomic_write(struct rxe_send_wqe *wqe,
+					      const void *value)
+{
+	memcpy(wqe->dma.inline_data, value, 8);
+	wqe->dma.length = 8;
+	wqe->dma.resid = 8;
 }
 
 /* A bind is a local operation: the kernel needs only the window's fields. */
@@ -178,6 +183,8 @@ static inline void dbrxe_wqe_set_ud(struct rxe_send_wqe *wqe,
 /* srq.c */
 struct ibv_srq *dbrxe_create_srq(struct ibv_pd *pd,
 				 struct ibv_srq_init_attr *attr);
+struct ibv_srq *dbrxe_create_srq_ex(struct ibv_context *context,
+				    struct ibv_srq_init_attr_ex *attr);
 int dbrxe_modify_srq(struct ibv_srq *srq, struct ibv_srq_attr *attr,
 		     int attr_mask);
 int dbrxe_query_srq(struct ibv_srq *srq, struct ibv_srq_attr *attr);
@@ -210,10 +217,9 @@ struct ibv_cq_ex *dbrxe_create_cq_ex(struct ibv_context *context,
 /* qp.c */
 struct ibv_qp *dbrxe_create_qp(struct ibv_pd *pd,
 			       struct ibv_qp_init_attr *attr);
-int dbrxe_modify_qp(struct ibv_qp *qp, struct ibv_qp_attr *attr,
-		    int attr_mask);
-int dbrxe_query_qp(struct ibv_qp *qp, struct ibv_qp_attr *attr,
-		   int attr_mask, struct ibv_qp_init_attr *init_attr);
+int dbrxe_modify_qp(struct ibv_qp *qp, struct ibv_qp_attr *attr, int attr_mask);
+int dbrxe_query_qp(struct ibv_qp *qp, struct ibv_qp_attr *attr, int attr_mask,
+		   struct ibv_qp_init_attr *init_attr);
 int dbrxe_destroy_qp(struct ibv_qp *qp);
 int dbrxe_post_send(struct ibv_qp *qp, struct ibv_send_wr *wr,
 		    struct ibv_send_wr **bad_wr);
@@ -222,9 +228,14 @@ int dbrxe_post_recv(struct ibv_qp *qp, struct ibv_recv_wr *wr,
 struct ibv_qp *dbrxe_create_qp_ex(struct ibv_context *context,
 				  struct ibv_qp_init_attr_ex *attr);
 int dbrxe_ring_send_doorbell(struct dbrxe_qp *qp);
+int dbrxe_attach_mcast(struct ibv_qp *qp, const union ibv_gid *gid,
+		       uint16_t lid);
+int dbrxe_detach_mcast(struct ibv_qp *qp, const union ibv_gid *gid,
+		       uint16_t lid);
 
 /* wr.c */
-int dbrxe_qp_ex_init(struct dbrxe_qp *qp, uint64_t send_ops_flags);
+uint64_t dbrxe_qp_ex_ops(enum ibv_qp_type type);
+void dbrxe_qp_ex_init(struct dbrxe_qp *qp);
 
 /* verbs.c */
 int dbrxe_query_device_ex(struct ibv_context *context,

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The parts of libibverbs' private provider ABI (IBVERBS_PRIVATE_34,
- * rdma-core 43 to 46) that this provider uses.  Debian installs no
- * infiniband/driver.h, so the layouts are declared here, field for field,
- * and checked against the public headers wherever those allow.
+ * rdma-core 43 to 46) that this provider uses.  rdma-core installs
+ * neither infiniband/driver.h nor infiniband/kern-abi.h (the latter
+ * includes headers generated in rdma-core's own build), and verbs.h open
+ * codes its container_of, so no installed header gives what follows:
+ * the layouts are declared here, field for field, and checked against the
+ * public headers wherever those allow.
  */
 #ifndef DBRXE_ABI_H
 #define DBRXE_ABI_H
@@ -16,7 +19,12 @@
 #include <infiniband/verbs.h>
 #include <rdma/ib_user_verbs.h>
 
-struct verbs_sysfs_dev;		/* opaque: the loader's */
+struct verbs_sysfs_dev; /* opaque: the loader's */
+
+#ifndef container_of
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr)-offsetof(type, member)))
+#endif
 
 enum verbs_match_kind {
 	VERBS_MATCH_SENTINEL = 0,
@@ -56,7 +64,7 @@ struct verbs_list_node {
 };
 
 struct verbs_device {
-	struct ibv_device device;	/* must be first */
+	struct ibv_device device; /* must be first */
 	const struct verbs_device_ops *ops;
 	atomic_int refcount;
 	struct verbs_list_node entry;
@@ -88,6 +96,21 @@ struct verbs_qp {
 	struct verbs_xrcd *xrcd;
 };
 
+struct verbs_srq {
+	struct ibv_srq srq;
+	enum ibv_srq_type srq_type;
+	struct verbs_xrcd *xrcd;
+	struct ibv_cq *cq;
+	uint32_t srq_num;
+};
+
+struct verbs_cq {
+	union {
+		struct ibv_cq cq;
+		struct ibv_cq_ex cq_ex;
+	};
+};
+
 struct verbs_mr {
 	struct ibv_mr ibv_mr;
 	enum ibv_mr_type mr_type;
@@ -111,18 +134,20 @@ struct verbs_context_ops {
 	verbs_unused_op alloc_td;
 	verbs_unused_op async_event;
 	verbs_unused_op attach_counters_point_flow;
-	verbs_unused_op attach_mcast;
+	int (*attach_mcast)(struct ibv_qp *qp, const union ibv_gid *gid,
+			    uint16_t lid);
 	int (*bind_mw)(struct ibv_qp *qp, struct ibv_mw *mw,
 		       struct ibv_mw_bind *mw_bind);
 	verbs_unused_op close_xrcd;
 	verbs_unused_op cq_event;
-	struct ibv_ah *(*create_ah)(struct ibv_pd *pd, struct ibv_ah_attr *attr);
+	struct ibv_ah *(*create_ah)(struct ibv_pd *pd,
+				    struct ibv_ah_attr *attr);
 	verbs_unused_op create_counters;
 	struct ibv_cq *(*create_cq)(struct ibv_context *context, int cqe,
 				    struct ibv_comp_channel *channel,
 				    int comp_vector);
 	struct ibv_cq_ex *(*create_cq_ex)(struct ibv_context *context,
-					 struct ibv_cq_init_attr_ex *attr);
+					  struct ibv_cq_init_attr_ex *attr);
 	verbs_unused_op create_flow;
 	verbs_unused_op create_flow_action_esp;
 	struct ibv_qp *(*create_qp)(struct ibv_pd *pd,
@@ -132,7 +157,8 @@ struct verbs_context_ops {
 	verbs_unused_op create_rwq_ind_table;
 	struct ibv_srq *(*create_srq)(struct ibv_pd *pd,
 				      struct ibv_srq_init_attr *attr);
-	verbs_unused_op create_srq_ex;
+	struct ibv_srq *(*create_srq_ex)(struct ibv_context *context,
+					 struct ibv_srq_init_attr_ex *attr);
 	verbs_unused_op create_wq;
 	int (*dealloc_mw)(struct ibv_mw *mw);
 	int (*dealloc_pd)(struct ibv_pd *pd);
@@ -147,7 +173,8 @@ struct verbs_context_ops {
 	verbs_unused_op destroy_rwq_ind_table;
 	int (*destroy_srq)(struct ibv_srq *srq);
 	verbs_unused_op destroy_wq;
-	verbs_unused_op detach_mcast;
+	int (*detach_mcast)(struct ibv_qp *qp, const union ibv_gid *gid,
+			    uint16_t lid);
 	void (*free_context)(struct ibv_context *context);
 	verbs_unused_op free_dm;
 	verbs_unused_op get_srq_num;
@@ -213,10 +240,10 @@ _Static_assert(offsetof(struct verbs_device, device) == 0,
  * Legacy write() commands: the uverbs header followed by the core
  * payload, with room for driver data after it.
  */
-#define DBRXE_CMD(name, payload)                                               \
-	struct name {                                                          \
-		struct ib_uverbs_cmd_hdr hdr;                                  \
-		struct payload core_payload;                                   \
+#define DBRXE_CMD(name, payload)              \
+	struct name {                         \
+		struct ib_uverbs_cmd_hdr hdr; \
+		struct payload core_payload;  \
 	}
 
 DBRXE_CMD(ibv_get_context, ib_uverbs_get_context);
@@ -233,6 +260,18 @@ DBRXE_CMD(ibv_query_srq, ib_uverbs_query_srq);
 DBRXE_CMD(ibv_alloc_mw, ib_uverbs_alloc_mw);
 DBRXE_CMD(ibv_resize_cq, ib_uverbs_resize_cq);
 DBRXE_CMD(ibv_rereg_mr, ib_uverbs_rereg_mr);
+DBRXE_CMD(ibv_create_xsrq, ib_uverbs_create_xsrq);
+
+/* Extended write() commands carry a second header. */
+struct ex_hdr {
+	struct ib_uverbs_cmd_hdr hdr;
+	struct ib_uverbs_ex_cmd_hdr ex_hdr;
+};
+
+struct ibv_create_qp_ex {
+	struct ex_hdr hdr;
+	struct ib_uverbs_ex_create_qp core_payload;
+};
 
 _Static_assert(sizeof(struct ibv_reg_mr) == 48, "ibv_reg_mr command");
 
@@ -244,6 +283,21 @@ void verbs_uninit_context(struct verbs_context *context);
 void verbs_set_ops(struct verbs_context *vctx,
 		   const struct verbs_context_ops *ops);
 void verbs_register_driver_34(const struct verbs_device_ops *ops);
+
+/*
+ * libibverbs' log: a message of @level reaches VERBS_LOG_FILE (or stderr)
+ * when VERBS_LOG_LEVEL is at least @level.
+ */
+enum {
+	VERBS_LOG_LEVEL_NONE,
+	VERBS_LOG_ERR,
+	VERBS_LOG_WARN,
+	VERBS_LOG_INFO,
+	VERBS_LOG_DEBUG,
+};
+
+void __verbs_log(struct verbs_context *ctx, uint32_t level, const char *fmt,
+		 ...) __attribute__((format(printf, 3, 4)));
 
 int ibv_cmd_get_context(struct verbs_context *context,
 			struct ibv_get_context *cmd, size_t cmd_size,
@@ -282,6 +336,15 @@ int ibv_cmd_create_qp(struct ibv_pd *pd, struct ibv_qp *qp,
 		      struct ibv_qp_init_attr *attr, struct ibv_create_qp *cmd,
 		      size_t cmd_size, struct ib_uverbs_create_qp_resp *resp,
 		      size_t resp_size);
+int ibv_cmd_create_qp_ex2(struct ibv_context *context, struct verbs_qp *qp,
+			  struct ibv_qp_init_attr_ex *attr_ex,
+			  struct ibv_create_qp_ex *cmd, size_t cmd_size,
+			  struct ib_uverbs_ex_create_qp_resp *resp,
+			  size_t resp_size);
+int ibv_cmd_attach_mcast(struct ibv_qp *qp, const union ibv_gid *gid,
+			 uint16_t lid);
+int ibv_cmd_detach_mcast(struct ibv_qp *qp, const union ibv_gid *gid,
+			 uint16_t lid);
 int ibv_cmd_modify_qp(struct ibv_qp *qp, struct ibv_qp_attr *attr,
 		      int attr_mask, struct ibv_modify_qp *cmd,
 		      size_t cmd_size);
@@ -294,6 +357,11 @@ int ibv_cmd_create_srq(struct ibv_pd *pd, struct ibv_srq *srq,
 		       struct ibv_create_srq *cmd, size_t cmd_size,
 		       struct ib_uverbs_create_srq_resp *resp,
 		       size_t resp_size);
+int ibv_cmd_create_srq_ex(struct ibv_context *context, struct verbs_srq *srq,
+			  struct ibv_srq_init_attr_ex *attr_ex,
+			  struct ibv_create_xsrq *cmd, size_t cmd_size,
+			  struct ib_uverbs_create_srq_resp *resp,
+			  size_t resp_size);
 int ibv_cmd_modify_srq(struct ibv_srq *srq, struct ibv_srq_attr *srq_attr,
 		       int srq_attr_mask, struct ibv_modify_srq *cmd,
 		       size_t cmd_size);
@@ -314,8 +382,7 @@ int ibv_cmd_resize_cq(struct ibv_cq *cq, int cqe, struct ibv_resize_cq *cmd,
 		      size_t resp_size);
 int ibv_cmd_rereg_mr(struct verbs_mr *vmr, uint32_t flags, void *addr,
 		     size_t length, uint64_t hca_va, int access,
-		     struct ibv_pd *pd, struct ibv_rereg_mr *cmd,
-		     size_t cmd_sz, struct ib_uverbs_rereg_mr_resp *resp,
-		     size_t resp_sz);
+		     struct ibv_pd *pd, struct ibv_rereg_mr *cmd, size_t cmd_sz,
+		     struct ib_uverbs_rereg_mr_resp *resp, size_t resp_sz);
 
 #endif

@@ -7,8 +7,7 @@
 
 #include "queue.h"
 
-int dbrxe_queue_map(struct dbrxe_queue *q, int cmd_fd,
-		    const struct mminfo *mi)
+int dbrxe_queue_map(struct dbrxe_queue *q, int cmd_fd, const struct mminfo *mi)
 {
 	void *p = mmap(NULL, mi->size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		       cmd_fd, mi->offset);

@@ -21,8 +21,7 @@ struct dbrxe_queue {
 	size_t map_size;
 };
 
-int dbrxe_queue_map(struct dbrxe_queue *q, int cmd_fd,
-		    const struct mminfo *mi);
+int dbrxe_queue_map(struct dbrxe_queue *q, int cmd_fd, const struct mminfo *mi);
 void dbrxe_queue_unmap(struct dbrxe_queue *q);
 
 static inline void *dbrxe_queue_elem(struct dbrxe_queue *q, uint32_t index)
@@ -34,8 +33,8 @@ static inline void *dbrxe_queue_elem(struct dbrxe_queue *q, uint32_t index)
 /* Producer side (send and receive queues): our index, their index. */
 static inline bool dbrxe_queue_full(struct dbrxe_queue *q)
 {
-	uint32_t cons = __atomic_load_n(&q->buf->consumer_index,
-					__ATOMIC_ACQUIRE);
+	uint32_t cons =
+		__atomic_load_n(&q->buf->consumer_index, __ATOMIC_ACQUIRE);
 	uint32_t prod = q->buf->producer_index;
 
 	return ((prod + 1 - cons) & q->buf->index_mask) == 0;
@@ -56,8 +55,8 @@ static inline void dbrxe_queue_produce(struct dbrxe_queue *q)
 /* Consumer side (completion queues). */
 static inline void *dbrxe_queue_consumer_elem(struct dbrxe_queue *q)
 {
-	uint32_t prod = __atomic_load_n(&q->buf->producer_index,
-					__ATOMIC_ACQUIRE);
+	uint32_t prod =
+		__atomic_load_n(&q->buf->producer_index, __ATOMIC_ACQUIRE);
 	uint32_t cons = q->buf->consumer_index;
 
 	return prod == cons ? NULL : dbrxe_queue_elem(q, cons);

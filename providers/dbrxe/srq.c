@@ -19,6 +19,25 @@ struct dbrxe_modify_srq_cmd {
 	struct rxe_modify_srq_cmd drv;
 };
 
+/* Map the ring the kernel made for a new SRQ; destroys the SRQ on failure. */
+static struct ibv_srq *dbrxe_srq_finish(struct dbrxe_srq *srq, int cmd_fd,
+					const struct rxe_create_srq_resp *drv,
+					uint32_t max_sge)
+{
+	int ret = dbrxe_queue_map(&srq->q, cmd_fd, &drv->mi);
+
+	if (ret) {
+		ibv_cmd_destroy_srq(&srq->vsrq.srq);
+		free(srq);
+		errno = ret;
+		return NULL;
+	}
+	srq->max_sge = max_sge;
+	srq->vsrq.srq_num = drv->srq_num;
+	pthread_spin_init(&srq->lock, PTHREAD_PROCESS_PRIVATE);
+	return &srq->vsrq.srq;
+}
+
 struct ibv_srq *dbrxe_create_srq(struct ibv_pd *pd,
 				 struct ibv_srq_init_attr *attr)
 {
@@ -30,24 +49,42 @@ struct ibv_srq *dbrxe_create_srq(struct ibv_pd *pd,
 	srq = calloc(1, sizeof(*srq));
 	if (!srq)
 		return NULL;
-	ret = ibv_cmd_create_srq(pd, &srq->ibv_srq, attr, &cmd, sizeof(cmd),
+	ret = ibv_cmd_create_srq(pd, &srq->vsrq.srq, attr, &cmd, sizeof(cmd),
 				 &resp.ibv_resp, sizeof(resp));
-	if (ret)
-		goto err_free;
-	ret = dbrxe_queue_map(&srq->q, pd->context->cmd_fd, &resp.drv.mi);
 	if (ret) {
-		ibv_cmd_destroy_srq(&srq->ibv_srq);
-		goto err_free;
+		free(srq);
+		errno = ret;
+		return NULL;
 	}
-	srq->max_sge = attr->attr.max_sge;
-	srq->srq_num = resp.drv.srq_num;
-	pthread_spin_init(&srq->lock, PTHREAD_PROCESS_PRIVATE);
-	return &srq->ibv_srq;
+	return dbrxe_srq_finish(srq, pd->context->cmd_fd, &resp.drv,
+				attr->attr.max_sge);
+}
 
-err_free:
-	free(srq);
-	errno = ret;
-	return NULL;
+/*
+ * libibverbs sends a plain request (a PD and, at most, the basic type)
+ * to dbrxe_create_srq(); what reaches this names a CQ or another type.
+ * rxe has neither XRC nor tag matching, and the kernel says so.
+ */
+struct ibv_srq *dbrxe_create_srq_ex(struct ibv_context *context,
+				    struct ibv_srq_init_attr_ex *attr)
+{
+	struct dbrxe_create_srq_resp resp = {};
+	struct ibv_create_xsrq cmd;
+	struct dbrxe_srq *srq;
+	int ret;
+
+	srq = calloc(1, sizeof(*srq));
+	if (!srq)
+		return NULL;
+	ret = ibv_cmd_create_srq_ex(context, &srq->vsrq, attr, &cmd,
+				    sizeof(cmd), &resp.ibv_resp, sizeof(resp));
+	if (ret) {
+		free(srq);
+		errno = ret;
+		return NULL;
+	}
+	return dbrxe_srq_finish(srq, context->cmd_fd, &resp.drv,
+				attr->attr.max_sge);
 }
 
 int dbrxe_modify_srq(struct ibv_srq *ibsrq, struct ibv_srq_attr *attr,

@@ -4,6 +4,7 @@
  * is a kernel command; rxe keeps all of their state in the kernel.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,9 +17,19 @@ int dbrxe_query_device_ex(struct ibv_context *context,
 {
 	struct ib_uverbs_ex_query_device_resp resp;
 	size_t resp_size = sizeof(resp);
+	uint64_t fw;
+	int ret;
 
-	return ibv_cmd_query_device_any(context, input, attr, attr_size, &resp,
-					&resp_size);
+	ret = ibv_cmd_query_device_any(context, input, attr, attr_size, &resp,
+				       &resp_size);
+	if (ret)
+		return ret;
+	/* The kernel reports major, minor and sub-minor in 16 bits each. */
+	fw = resp.base.fw_ver;
+	snprintf(attr->orig_attr.fw_ver, sizeof(attr->orig_attr.fw_ver),
+		 "%u.%u.%u", (unsigned int)(fw >> 32) & 0xffff,
+		 (unsigned int)(fw >> 16) & 0xffff, (unsigned int)fw & 0xffff);
+	return 0;
 }
 
 int dbrxe_query_port(struct ibv_context *context, uint8_t port,
@@ -84,9 +95,9 @@ struct ibv_mr *dbrxe_reg_mr(struct ibv_pd *pd, void *addr, size_t length,
  * how one peer gets one doorbell out of a BAR page.  REMOTE_ATOMIC passes
  * here and the kernel refuses it (EOPNOTSUPP) for device memory.
  */
-#define DBRXE_DMABUF_ACCESS                                                   \
-	(IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE |                   \
-	 IBV_ACCESS_REMOTE_READ | IBV_ACCESS_REMOTE_ATOMIC |                  \
+#define DBRXE_DMABUF_ACCESS                                  \
+	(IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE |  \
+	 IBV_ACCESS_REMOTE_READ | IBV_ACCESS_REMOTE_ATOMIC | \
 	 IBV_ACCESS_RELAXED_ORDERING | IBV_ACCESS_MW_BIND)
 
 /*
@@ -103,6 +114,13 @@ struct ibv_mr *dbrxe_reg_dmabuf_mr(struct ibv_pd *pd, uint64_t offset,
 	struct verbs_mr *vmr;
 	int ret;
 
+	/*
+	 * Bits of the optional range are hints a provider may ignore, as
+	 * the verbs ABI requires, and ibv_reg_mr() drops those the kernel
+	 * does not know.  The kernel's dma-buf command knows only relaxed
+	 * ordering, so the others are dropped here.
+	 */
+	access &= ~IBV_ACCESS_OPTIONAL_RANGE | IBV_ACCESS_RELAXED_ORDERING;
 	if ((access & ~DBRXE_DMABUF_ACCESS) || !length ||
 	    ((offset ^ iova) & page_mask)) {
 		errno = EINVAL;

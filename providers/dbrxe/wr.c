@@ -60,8 +60,8 @@ static struct rxe_send_wqe *dbrxe_wr_new_data(struct dbrxe_qp *qp,
 static void dbrxe_wr_rdma(struct ibv_qp_ex *ibqp, uint32_t opcode,
 			  uint32_t rkey, uint64_t remote_addr, __be32 imm)
 {
-	struct rxe_send_wqe *wqe = dbrxe_wr_new_data(to_dbrxe_qp_ex(ibqp),
-						     opcode);
+	struct rxe_send_wqe *wqe =
+		dbrxe_wr_new_data(to_dbrxe_qp_ex(ibqp), opcode);
 
 	if (!wqe)
 		return;
@@ -91,8 +91,8 @@ static void dbrxe_wr_atomic(struct ibv_qp_ex *ibqp, uint32_t opcode,
 			    uint32_t rkey, uint64_t remote_addr,
 			    uint64_t compare_add, uint64_t swap)
 {
-	struct rxe_send_wqe *wqe = dbrxe_wr_new_data(to_dbrxe_qp_ex(ibqp),
-						     opcode);
+	struct rxe_send_wqe *wqe =
+		dbrxe_wr_new_data(to_dbrxe_qp_ex(ibqp), opcode);
 
 	if (wqe)
 		dbrxe_wqe_set_atomic(wqe, rkey, remote_addr, compare_add, swap);
@@ -113,6 +113,18 @@ static void dbrxe_wr_atomic_fetch_add(struct ibv_qp_ex *qp, uint32_t rkey,
 			0);
 }
 
+static void dbrxe_wr_atomic_write(struct ibv_qp_ex *ibqp, uint32_t rkey,
+				  uint64_t remote_addr, const void *value)
+{
+	struct rxe_send_wqe *wqe =
+		dbrxe_wr_new_data(to_dbrxe_qp_ex(ibqp), IBV_WR_ATOMIC_WRITE);
+
+	if (!wqe)
+		return;
+	dbrxe_wqe_set_rdma(wqe, rkey, remote_addr);
+	dbrxe_wqe_set_atomic_write(wqe, value);
+}
+
 static void dbrxe_wr_send(struct ibv_qp_ex *qp)
 {
 	dbrxe_wr_new_data(to_dbrxe_qp_ex(qp), IBV_WR_SEND);
@@ -120,8 +132,8 @@ static void dbrxe_wr_send(struct ibv_qp_ex *qp)
 
 static void dbrxe_wr_send_imm(struct ibv_qp_ex *qp, __be32 imm)
 {
-	struct rxe_send_wqe *wqe = dbrxe_wr_new_data(to_dbrxe_qp_ex(qp),
-						     IBV_WR_SEND_WITH_IMM);
+	struct rxe_send_wqe *wqe =
+		dbrxe_wr_new_data(to_dbrxe_qp_ex(qp), IBV_WR_SEND_WITH_IMM);
 
 	if (wqe)
 		wqe->wr.ex.imm_data = imm;
@@ -129,8 +141,8 @@ static void dbrxe_wr_send_imm(struct ibv_qp_ex *qp, __be32 imm)
 
 static void dbrxe_wr_send_inv(struct ibv_qp_ex *qp, uint32_t rkey)
 {
-	struct rxe_send_wqe *wqe = dbrxe_wr_new_data(to_dbrxe_qp_ex(qp),
-						     IBV_WR_SEND_WITH_INV);
+	struct rxe_send_wqe *wqe =
+		dbrxe_wr_new_data(to_dbrxe_qp_ex(qp), IBV_WR_SEND_WITH_INV);
 
 	if (wqe)
 		wqe->wr.ex.invalidate_rkey = rkey;
@@ -138,19 +150,18 @@ static void dbrxe_wr_send_inv(struct ibv_qp_ex *qp, uint32_t rkey)
 
 static void dbrxe_wr_local_inv(struct ibv_qp_ex *qp, uint32_t rkey)
 {
-	struct rxe_send_wqe *wqe = dbrxe_wr_new(to_dbrxe_qp_ex(qp),
-						IBV_WR_LOCAL_INV);
+	struct rxe_send_wqe *wqe =
+		dbrxe_wr_new(to_dbrxe_qp_ex(qp), IBV_WR_LOCAL_INV);
 
 	if (wqe)
 		wqe->wr.ex.invalidate_rkey = rkey;
 }
 
 static void dbrxe_wr_bind_mw(struct ibv_qp_ex *qp, struct ibv_mw *mw,
-			     uint32_t rkey,
-			     const struct ibv_mw_bind_info *info)
+			     uint32_t rkey, const struct ibv_mw_bind_info *info)
 {
-	struct rxe_send_wqe *wqe = dbrxe_wr_new(to_dbrxe_qp_ex(qp),
-						IBV_WR_BIND_MW);
+	struct rxe_send_wqe *wqe =
+		dbrxe_wr_new(to_dbrxe_qp_ex(qp), IBV_WR_BIND_MW);
 
 	if (wqe)
 		dbrxe_wqe_set_bind_mw(wqe, mw, rkey, info);
@@ -180,8 +191,8 @@ static void dbrxe_wr_set_sge_list(struct ibv_qp_ex *ibqp, size_t num,
 	dbrxe_dma_set_sges(&qp->wr_cur->dma, sg, num);
 }
 
-static void dbrxe_wr_set_sge(struct ibv_qp_ex *qp, uint32_t lkey,
-			     uint64_t addr, uint32_t length)
+static void dbrxe_wr_set_sge(struct ibv_qp_ex *qp, uint32_t lkey, uint64_t addr,
+			     uint32_t length)
 {
 	struct ibv_sge sge = { .addr = addr, .length = length, .lkey = lkey };
 
@@ -245,20 +256,41 @@ static void dbrxe_wr_abort(struct ibv_qp_ex *ibqp)
 	pthread_spin_unlock(&qp->sq_lock);
 }
 
-/* The send ops rxe can carry out. */
-#define DBRXE_QP_EX_OPS                                                        \
-	(IBV_QP_EX_WITH_RDMA_WRITE | IBV_QP_EX_WITH_RDMA_WRITE_WITH_IMM |      \
-	 IBV_QP_EX_WITH_SEND | IBV_QP_EX_WITH_SEND_WITH_IMM |                  \
-	 IBV_QP_EX_WITH_RDMA_READ | IBV_QP_EX_WITH_ATOMIC_CMP_AND_SWP |        \
-	 IBV_QP_EX_WITH_ATOMIC_FETCH_AND_ADD | IBV_QP_EX_WITH_LOCAL_INV |      \
-	 IBV_QP_EX_WITH_BIND_MW | IBV_QP_EX_WITH_SEND_WITH_INV)
+/* The send ops rxe carries out, by transport (the kernel's opcode table). */
+#define DBRXE_UD_OPS (IBV_QP_EX_WITH_SEND | IBV_QP_EX_WITH_SEND_WITH_IMM)
+#define DBRXE_UC_OPS                                                   \
+	(DBRXE_UD_OPS | IBV_QP_EX_WITH_RDMA_WRITE |                    \
+	 IBV_QP_EX_WITH_RDMA_WRITE_WITH_IMM | IBV_QP_EX_WITH_BIND_MW | \
+	 IBV_QP_EX_WITH_SEND_WITH_INV)
+#define DBRXE_RC_OPS                                                      \
+	(DBRXE_UC_OPS | IBV_QP_EX_WITH_RDMA_READ |                        \
+	 IBV_QP_EX_WITH_ATOMIC_CMP_AND_SWP |                              \
+	 IBV_QP_EX_WITH_ATOMIC_FETCH_AND_ADD | IBV_QP_EX_WITH_LOCAL_INV | \
+	 IBV_QP_EX_WITH_ATOMIC_WRITE)
 
-int dbrxe_qp_ex_init(struct dbrxe_qp *qp, uint64_t send_ops_flags)
+uint64_t dbrxe_qp_ex_ops(enum ibv_qp_type type)
+{
+	switch (type) {
+	case IBV_QPT_RC:
+		return DBRXE_RC_OPS;
+	case IBV_QPT_UC:
+		return DBRXE_UC_OPS;
+	case IBV_QPT_UD:
+		return DBRXE_UD_OPS;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Every op is set whatever was asked for: an op the QP's transport does
+ * not carry was refused at creation, and the kernel completes one used
+ * anyway with an error.
+ */
+void dbrxe_qp_ex_init(struct dbrxe_qp *qp)
 {
 	struct ibv_qp_ex *ex = &qp->vqp.qp_ex;
 
-	if (send_ops_flags & ~(uint64_t)DBRXE_QP_EX_OPS)
-		return EOPNOTSUPP;
 	qp->vqp.comp_mask |= VERBS_QP_EX;
 	ex->wr_start = dbrxe_wr_start;
 	ex->wr_complete = dbrxe_wr_complete;
@@ -268,6 +300,7 @@ int dbrxe_qp_ex_init(struct dbrxe_qp *qp, uint64_t send_ops_flags)
 	ex->wr_rdma_read = dbrxe_wr_rdma_read;
 	ex->wr_atomic_cmp_swp = dbrxe_wr_atomic_cmp_swp;
 	ex->wr_atomic_fetch_add = dbrxe_wr_atomic_fetch_add;
+	ex->wr_atomic_write = dbrxe_wr_atomic_write;
 	ex->wr_send = dbrxe_wr_send;
 	ex->wr_send_imm = dbrxe_wr_send_imm;
 	ex->wr_send_inv = dbrxe_wr_send_inv;
@@ -278,5 +311,4 @@ int dbrxe_qp_ex_init(struct dbrxe_qp *qp, uint64_t send_ops_flags)
 	ex->wr_set_sge_list = dbrxe_wr_set_sge_list;
 	ex->wr_set_inline_data = dbrxe_wr_set_inline_data;
 	ex->wr_set_inline_data_list = dbrxe_wr_set_inline_data_list;
-	return 0;
 }

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Benchmark: dbrxe against Debian's librxe in the same VM run, rxea ->
-# rxeb.  ib_write_lat and ib_send_lat (t_typical, 99%) and ib_write_bw
-# (BW average), three interleaved rounds each, medians compared as
-# ratios.  The last column is the lowest and highest ratio of a single
+# rxeb.  perftest's ib_write_lat, ib_send_lat, ib_read_lat and
+# ib_atomic_lat (t_typical, 99%) and ib_write_bw (BW average), three
+# interleaved rounds each, medians compared as ratios; every run must
+# succeed on both providers.  The last column is the lowest and highest ratio of a single
 # round: a wide range says the runs were too short for the machine's
 # noise.  The table is kept as provider_compare.txt in the run directory.
 . tests/vm/lib/all.sh
@@ -44,7 +45,7 @@ round_spread() {
 declare -A res
 for round in $(seq $ROUNDS); do
 	for provider in librxe dbrxe; do
-		for t in ib_write_lat ib_send_lat; do
+		for t in ib_write_lat ib_send_lat ib_read_lat ib_atomic_lat; do
 			row=$(run_pair $provider $t -s 8 -n 1000) || exit 1
 			res[$provider.$t.typ]+="$(echo "$row" | awk '{ print $5 }') "
 			res[$provider.$t.p99]+="$(echo "$row" | awk '{ print $8 }') "
@@ -58,7 +59,9 @@ done
 {
 	printf '%-28s %12s %12s %12s %s\n' "#metric (median of $ROUNDS)" librxe dbrxe \
 		"dbrxe/librxe" rounds
-	for m in ib_write_lat.typ ib_write_lat.p99 ib_send_lat.typ ib_send_lat.p99 ib_write_bw.bw; do
+	for m in ib_write_lat.typ ib_write_lat.p99 ib_send_lat.typ ib_send_lat.p99 \
+		ib_read_lat.typ ib_read_lat.p99 ib_atomic_lat.typ ib_atomic_lat.p99 \
+		ib_write_bw.bw; do
 		l=$(echo ${res[librxe.$m]} | tr ' ' '\n' | median)
 		d=$(echo ${res[dbrxe.$m]} | tr ' ' '\n' | median)
 		case $m in
