@@ -32,6 +32,20 @@ log "ok: $(grep -m1 'rxea: served by dbrxe' /tmp/dbrxe.log)"
 grep -q dbrxe /tmp/librxe.log && fail "dbrxe served a device in the librxe run"
 log "ok: librxe served the devices without RDMAV_DRIVERS"
 
+# A provider that libibverbs cannot load, as dbrxe is for a libibverbs of
+# another private ABI: libibverbs warns why and goes on, and librxe
+# serves the device.
+unloadable=$DOORBELL_BUILD/tests/provider/libunloadable
+[ -f "$unloadable-rdmav34.so" ] || fail "$unloadable-rdmav34.so is not built"
+RDMAV_DRIVERS=$unloadable VERBS_LOG_LEVEL=3 ibv_devinfo -d rxea \
+	>/tmp/unloadable.out 2>/tmp/unloadable.err ||
+	fail "rxea did not open: $(cat /tmp/unloadable.err)"
+grep -q PORT_ACTIVE /tmp/unloadable.out || fail "rxea: $(cat /tmp/unloadable.out)"
+grep "couldn't load driver" /tmp/unloadable.err ||
+	fail "no word of the provider that did not load: $(cat /tmp/unloadable.err)"
+grep -q dbrxe /tmp/unloadable.err && fail "dbrxe served rxea: $(cat /tmp/unloadable.err)"
+log "ok: a provider that cannot load leaves rxea to librxe"
+
 # One row per case: the answers side by side, and "differs" where they
 # do.  Additions are dbrxe's own and do not count, and neither do the
 # differences dbrxe(7) documents: where librxe fails a post but leaves
