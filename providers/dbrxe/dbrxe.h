@@ -146,12 +146,16 @@ static inline void dbrxe_wqe_set_atomic(struct rxe_send_wqe *wqe, uint32_t rkey,
 }
 
 /*
- * An atomic write's 8 bytes travel in the request itself, where inline
- * data would be (the kernel's dma.atomic_wr).
+ * An atomic write names its target as an RDMA WRITE does; its 8 bytes
+ * travel in the request itself, where inline data would be (the kernel's
+ * dma.atomic_wr).
  */
 static inline void dbrxe_wqe_set_atomic_write(struct rxe_send_wqe *wqe,
+					      uint32_t rkey,
+					      uint64_t remote_addr,
 					      const void *value)
 {
+	dbrxe_wqe_set_rdma(wqe, rkey, remote_addr);
 	memcpy(wqe->dma.inline_data, value, 8);
 	wqe->dma.length = 8;
 	wqe->dma.resid = 8;

@@ -256,10 +256,9 @@ static int dbrxe_fill_send_wqe(struct dbrxe_qp *qp, struct rxe_send_wqe *wqe,
 				   wr->wr.rdma.remote_addr);
 		break;
 	case IBV_WR_ATOMIC_WRITE:
-		dbrxe_wqe_set_rdma(wqe, wr->wr.rdma.rkey,
-				   wr->wr.rdma.remote_addr);
 		dbrxe_wqe_set_atomic_write(
-			wqe, (const void *)(uintptr_t)wr->sg_list[0].addr);
+			wqe, wr->wr.rdma.rkey, wr->wr.rdma.remote_addr,
+			(const void *)(uintptr_t)wr->sg_list[0].addr);
 		wqe->ssn = ++qp->ssn;
 		return 0;
 	case IBV_WR_ATOMIC_CMP_AND_SWP:

@@ -121,8 +121,7 @@ static void dbrxe_wr_atomic_write(struct ibv_qp_ex *ibqp, uint32_t rkey,
 
 	if (!wqe)
 		return;
-	dbrxe_wqe_set_rdma(wqe, rkey, remote_addr);
-	dbrxe_wqe_set_atomic_write(wqe, value);
+	dbrxe_wqe_set_atomic_write(wqe, rkey, remote_addr, value);
 }
 
 static void dbrxe_wr_send(struct ibv_qp_ex *qp)

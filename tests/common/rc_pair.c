@@ -126,7 +126,7 @@ int rc_reconnect(struct rc_side *a, struct rc_side *b)
 	return rc_connect(a, b);
 }
 
-int rc_wait_wc(struct ibv_cq *cq, struct ibv_wc *wc)
+int rc_wait_wc_ms(struct ibv_cq *cq, struct ibv_wc *wc, long ms)
 {
 	struct timespec start, now;
 	unsigned long spins = 0;
@@ -136,14 +136,21 @@ int rc_wait_wc(struct ibv_cq *cq, struct ibv_wc *wc)
 		int n = ibv_poll_cq(cq, 1, wc);
 
 		if (n)
-			return n > 0;
+			return n > 0 ? 1 : -1;
 		/* Look at the clock now and then only: it costs a syscall. */
 		if (++spins % 4096)
 			continue;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec > 10)
+		if ((now.tv_sec - start.tv_sec) * 1000 +
+			    (now.tv_nsec - start.tv_nsec) / 1000000 >
+		    ms)
 			return 0;
 	}
+}
+
+int rc_wait_wc(struct ibv_cq *cq, struct ibv_wc *wc)
+{
+	return rc_wait_wc_ms(cq, wc, 11000) > 0;
 }
 
 int rc_rdma(struct rc_side *from, enum ibv_wr_opcode opcode, void *laddr,

@@ -40,6 +40,12 @@ int rc_connect(struct rc_side *a, struct rc_side *b);
  */
 int rc_reconnect(struct rc_side *a, struct rc_side *b);
 
+/*
+ * Wait, at most about @ms milliseconds, for one completion: 1, 0 if none
+ * came, or -1 if polling failed.
+ */
+int rc_wait_wc_ms(struct ibv_cq *cq, struct ibv_wc *wc, long ms);
+
 /* Wait, at most about ten seconds, for one completion: 1, or 0. */
 int rc_wait_wc(struct ibv_cq *cq, struct ibv_wc *wc);
 

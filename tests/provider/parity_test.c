@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <infiniband/verbs.h>
@@ -135,26 +134,16 @@ static void in_child(const char *name,
 /* Wait up to @ms for one completion on @cq: its status name, or "none". */
 static const char *wait_status(struct ibv_cq *cq, int ms, struct ibv_wc *out)
 {
-	struct timespec start, now;
 	struct ibv_wc wc;
-	int n;
+	int n = rc_wait_wc_ms(cq, &wc, ms);
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		n = ibv_poll_cq(cq, 1, &wc);
-		if (n > 0) {
-			if (out)
-				*out = wc;
-			return ibv_wc_status_str(wc.status);
-		}
-		if (n < 0)
-			return "poll failed";
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if ((now.tv_sec - start.tv_sec) * 1000 +
-			    (now.tv_nsec - start.tv_nsec) / 1000000 >
-		    ms)
-			return "none";
-	}
+	if (n < 0)
+		return "poll failed";
+	if (!n)
+		return "none";
+	if (out)
+		*out = wc;
+	return ibv_wc_status_str(wc.status);
 }
 
 /* After a case that may have failed a QP: both QPs back to RTS. */
@@ -635,8 +624,8 @@ static void test_atomic_write(struct side *a, struct side *b)
 		*dst = 0;
 		ret = ibv_post_send(a->rc.qp, &w, &bad);
 		st = ret ? "none" : wait_status(a->rc.cq, 2000, NULL);
-		say("addition post_send atomic_write", "%s wc=%s landed=%d", ename(ret),
-		    st, *dst == value);
+		say("addition post_send atomic_write", "%s wc=%s landed=%d",
+		    ename(ret), st, *dst == value);
 		if (vmr)
 			ibv_dereg_mr(vmr);
 		reconnect(a, b);
