@@ -14,12 +14,13 @@
 #include "private.h"
 #include "uapi_compat.h"
 
-#define PAGE_MASK_4K 0xfffull
-
+/* Mappings are made of whole CPU pages: the IOMMU's smallest granule. */
 static bool dma_args_ok(const struct vfio_dmabuf_dev *dev, uint64_t a,
 			uint64_t iova, uint64_t size)
 {
-	return dev && size && !((a | iova | size) & PAGE_MASK_4K);
+	uint64_t mask = (uint64_t)sysconf(_SC_PAGESIZE) - 1;
+
+	return dev && size && !((a | iova | size) & mask);
 }
 
 int vfio_dmabuf_dma_map(struct vfio_dmabuf_dev *dev, void *vaddr,

@@ -77,4 +77,21 @@ struct iommu_ioas_unmap {
 #define IOMMU_IOAS_UNMAP _IO(';', 0x86)
 #endif
 
+#ifndef IOMMU_IOAS_IOVA_RANGES
+struct iommu_iova_range {
+	__aligned_u64 start;
+	__aligned_u64 last;
+};
+
+struct iommu_ioas_iova_ranges {
+	__u32 size;
+	__u32 ioas_id;
+	__u32 num_iovas;
+	__u32 __reserved;
+	__aligned_u64 allowed_iovas;
+	__aligned_u64 out_iova_alignment;
+};
+#define IOMMU_IOAS_IOVA_RANGES _IO(';', 0x84)
+#endif
+
 #endif

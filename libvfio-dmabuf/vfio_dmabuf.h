@@ -151,6 +151,22 @@ int vfio_dmabuf_dma_map(struct vfio_dmabuf_dev *dev, void *vaddr,
 int vfio_dmabuf_dma_unmap(struct vfio_dmabuf_dev *dev, uint64_t iova,
 			  uint64_t size);
 
+/* An interval of IOVAs, @last included. */
+struct vfio_dmabuf_iova_range {
+	uint64_t start;
+	uint64_t last;
+};
+
+/*
+ * The IOVAs the device's IOMMU lets a mapping use, in ascending order,
+ * without its reserved regions (the MSI window, say): up to @max ranges
+ * into @ranges, their number in *@nr.  -ENOSPC, with *@nr set, when @max
+ * is too few; -EOPNOTSUPP when the IOMMU does not report them.
+ */
+int vfio_dmabuf_iova_ranges(struct vfio_dmabuf_dev *dev,
+			    struct vfio_dmabuf_iova_range *ranges,
+			    unsigned int max, unsigned int *nr);
+
 /*
  * Enable the device's MSI-X with up to @want vectors (as many as it has
  * at most; the number in *@granted), none of them routed yet.  Route
