@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mmio.h"
 #include "private.h"
 
 uint64_t nvme_sq_doorbell_offset(const struct nvme_ctrl *ctrl, uint16_t qid)
@@ -55,7 +56,7 @@ int nvme_submit(struct nvme_queue *q, struct nvme_sqe *sqe)
 	ring[q->sq_tail] = *sqe;
 	q->sq_tail = next;
 	/* The SQE must be in memory before the controller hears of it. */
-	__atomic_thread_fence(__ATOMIC_RELEASE);
+	nvme_wmb_before_mmio();
 	*q->sq_doorbell = next;
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mmio.h"
 #include "target.h"
 
 #define WR_SEND (1ull << 62)
@@ -277,7 +278,12 @@ static int session_handle(struct session *s, const struct db_msg *msg)
 		    !target_ring_valid(msg->ring.sq_tail, msg->ring.cq_head,
 				       s->queue.depth))
 			return -EPROTO;
-		/* Free the consumed CQ slots first, then hand over the SQE. */
+		/*
+		 * The initiator's RDMA WRITE of the SQE completed before its
+		 * SEND did; the barrier carries that order to the device.
+		 * Free the consumed CQ slots first, then hand over the SQE.
+		 */
+		nvme_wmb_before_mmio();
 		if (msg->ring.cq_head != s->queue.cq_head) {
 			s->queue.cq_head = msg->ring.cq_head;
 			*s->queue.cq_doorbell = msg->ring.cq_head;
