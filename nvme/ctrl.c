@@ -35,13 +35,23 @@ static int reg_write64(struct nvme_ctrl *ctrl, uint64_t off, uint64_t v)
 uint32_t nvme_max_transfer(unsigned int mdts, unsigned int mpsmin)
 {
 	/* MDTS counts in pages of CAP.MPSMIN; 0 means no limit. */
-	uint64_t limit = 4096ull << mpsmin;
+	uint64_t limit = (uint64_t)NVME_PAGE_SIZE << mpsmin;
 
 	if (!mdts || mdts >= 32 || mpsmin > 15)
 		return NVME_PRP_PAIR_BYTES;
 	limit <<= mdts;
 	return limit < NVME_PRP_PAIR_BYTES ? (uint32_t)limit :
 					     NVME_PRP_PAIR_BYTES;
+}
+
+uint16_t nvme_granted_queues(uint32_t granted)
+{
+	/* Both counts are 0's based; a pair needs one of each. */
+	uint32_t sqs = (granted & 0xffff) + 1, cqs = (granted >> 16) + 1;
+	uint32_t pairs = sqs < cqs ? sqs : cqs;
+
+	/* Queue IDs end at 65535: 65536 granted is one too many to name. */
+	return pairs > NVME_MAX_QID ? NVME_MAX_QID : (uint16_t)pairs;
 }
 
 /* Wait within CAP.TO for CSTS & @mask to read @want. */
@@ -159,9 +169,7 @@ static int ctrl_identify(struct nvme_ctrl *ctrl)
 	ret = nvme_admin_sync(ctrl, &sqe, &granted);
 	if (ret)
 		return ret;
-	ctrl->nr_io_queues = 1 + ((granted & 0xffff) < (granted >> 16) ?
-					  (granted & 0xffff) :
-					  (granted >> 16));
+	ctrl->nr_io_queues = nvme_granted_queues(granted);
 	return 0;
 }
 
@@ -225,10 +233,10 @@ static int ctrl_setup(struct nvme_ctrl *ctrl)
 	ctrl->timeout_ms = NVME_CAP_TO_MS(ctrl->cap);
 	if (!ctrl->timeout_ms)
 		ctrl->timeout_ms = 500;
-	/* One page per ring keeps each queue one contiguous DMA range. */
+	/* One memory page per ring: PRP1 alone then describes a queue. */
 	ctrl->max_depth = NVME_CAP_MQES(ctrl->cap);
-	if (ctrl->max_depth > 4096 / sizeof(struct nvme_sqe))
-		ctrl->max_depth = 4096 / sizeof(struct nvme_sqe);
+	if (ctrl->max_depth > NVME_PAGE_SIZE / sizeof(struct nvme_sqe))
+		ctrl->max_depth = NVME_PAGE_SIZE / sizeof(struct nvme_sqe);
 
 	ret = ctrl_map_doorbells(ctrl);
 	if (ret)
@@ -237,11 +245,11 @@ static int ctrl_setup(struct nvme_ctrl *ctrl)
 	ctrl->admin.depth = NVME_ADMIN_DEPTH;
 	ctrl->admin.irq_fd = -1; /* polled, under admin_lock */
 	nvme_queue_set_doorbells(ctrl, &ctrl->admin);
-	ret = nvme_dma_alloc(ctrl, 4096, &ctrl->admin.sq);
+	ret = nvme_dma_alloc(ctrl, NVME_PAGE_SIZE, &ctrl->admin.sq);
 	if (!ret)
-		ret = nvme_dma_alloc(ctrl, 4096, &ctrl->admin.cq);
+		ret = nvme_dma_alloc(ctrl, NVME_PAGE_SIZE, &ctrl->admin.cq);
 	if (!ret)
-		ret = nvme_dma_alloc(ctrl, 4096, &ctrl->identify);
+		ret = nvme_dma_alloc(ctrl, NVME_PAGE_SIZE, &ctrl->identify);
 	if (!ret)
 		ret = ctrl_enable(ctrl);
 	if (!ret)
@@ -260,7 +268,6 @@ static void ctrl_release(struct nvme_ctrl *ctrl)
 		munmap((void *)ctrl->doorbells, sysconf(_SC_PAGESIZE));
 	vfio_dmabuf_close(ctrl->dev);
 	pthread_mutex_destroy(&ctrl->admin_lock);
-	pthread_mutex_destroy(&ctrl->iova_lock);
 	free(ctrl);
 }
 
@@ -278,11 +285,14 @@ int nvme_ctrl_open(const char *bdf, struct nvme_ctrl **ctrlp)
 		return -ENOMEM;
 	vfio_pci_addr_format(&addr, ctrl->bdf);
 	pthread_mutex_init(&ctrl->admin_lock, NULL);
-	pthread_mutex_init(&ctrl->iova_lock, NULL);
-	nvme_dma_init(ctrl);
 	ret = vfio_dmabuf_open(&addr, &ctrl->dev);
 	if (ret) {
 		ctrl->dev = NULL;
+		ctrl_release(ctrl);
+		return ret;
+	}
+	ret = nvme_dma_init(ctrl);
+	if (ret) {
 		ctrl_release(ctrl);
 		return ret;
 	}

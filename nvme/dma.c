@@ -2,73 +2,124 @@
 /*
  * Host memory the controller reaches through the IOMMU.
  *
- * IOVAs come from a bump allocator above 1 GiB and are never handed out
- * twice: a stale command that still names an old buffer then faults in
- * the IOMMU instead of landing in a new one.  The vIOMMU's 39-bit address
- * width leaves room for 512 GiB of allocations.
+ * Every controller of the process takes its IOVAs from one space, inside
+ * the valid ranges its own IOMMU reports (iova.c).  No two buffers share
+ * an IOVA, even in different IOMMU domains: a command that names a
+ * buffer of another controller then finds nothing mapped at that IOVA
+ * and faults, instead of reaching memory of its own controller.
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "private.h"
 
-#define NVME_IOVA_BASE (1ull << 30)
-#define NVME_IOVA_LIMIT (1ull << 39)
-#define NVME_PAGE 4096ul
+/* IOVAs below stay unmapped, so a zeroed or small PRP faults. */
+#define NVME_IOVA_FLOOR (1ull << 30)
+/* Without the IOMMU's word: the vIOMMU's 39 bits, the MSI window out. */
+#define NVME_IOVA_MSI_START 0xfee00000ull
+#define NVME_IOVA_MSI_LAST 0xfeefffffull
+#define NVME_IOVA_DEFAULT_LAST ((1ull << 39) - 1)
 
-int nvme_iova_reserve(struct nvme_ctrl *ctrl, size_t size, uint64_t *iova)
+/* iova_lock guards iova_space: the IOVAs of every controller. */
+static pthread_mutex_t iova_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct nvme_iova_space iova_space;
+
+uint64_t nvme_host_page_size(void)
 {
-	int ret = 0;
+	long page = sysconf(_SC_PAGESIZE);
 
-	if (!size || size > NVME_IOVA_LIMIT)
-		return -EINVAL;
-	size = (size + NVME_PAGE - 1) & ~(NVME_PAGE - 1);
-	pthread_mutex_lock(&ctrl->iova_lock);
-	if (ctrl->next_iova + size > NVME_IOVA_LIMIT) {
-		ret = -ENOSPC;
-	} else {
-		*iova = ctrl->next_iova;
-		ctrl->next_iova += size;
+	return page > 0 ? (uint64_t)page : 4096;
+}
+
+/* Keep the ranges that lie above the floor, clipped to it. */
+static void clip_to_floor(struct nvme_ctrl *ctrl)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ctrl->nr_iova_ranges; i++) {
+		struct vfio_dmabuf_iova_range r = ctrl->iova_ranges[i];
+
+		if (r.last < NVME_IOVA_FLOOR)
+			continue;
+		if (r.start < NVME_IOVA_FLOOR)
+			r.start = NVME_IOVA_FLOOR;
+		ctrl->iova_ranges[n++] = r;
 	}
-	pthread_mutex_unlock(&ctrl->iova_lock);
-	return ret;
+	ctrl->nr_iova_ranges = n;
+}
+
+int nvme_dma_init(struct nvme_ctrl *ctrl)
+{
+	int ret;
+
+	ret = vfio_dmabuf_iova_ranges(ctrl->dev, ctrl->iova_ranges,
+				      NVME_MAX_IOVA_RANGES,
+				      &ctrl->nr_iova_ranges);
+	if (ret == -EOPNOTSUPP) {
+		ctrl->iova_ranges[0] = (struct vfio_dmabuf_iova_range){
+			.start = 0, .last = NVME_IOVA_MSI_START - 1
+		};
+		ctrl->iova_ranges[1] = (struct vfio_dmabuf_iova_range){
+			.start = NVME_IOVA_MSI_LAST + 1,
+			.last = NVME_IOVA_DEFAULT_LAST
+		};
+		ctrl->nr_iova_ranges = 2;
+		ret = 0;
+	}
+	if (ret)
+		return ret;
+	clip_to_floor(ctrl);
+	return ctrl->nr_iova_ranges ? 0 : -ENOSPC;
 }
 
 int nvme_dma_alloc(struct nvme_ctrl *ctrl, size_t size, struct nvme_dma *buf)
 {
-	uint64_t iova;
+	uint64_t page = nvme_host_page_size(), iova;
 	void *p;
 	int ret;
 
-	ret = nvme_iova_reserve(ctrl, size, &iova);
+	pthread_mutex_lock(&iova_lock);
+	ret = nvme_iova_alloc(&iova_space, ctrl->iova_ranges,
+			      ctrl->nr_iova_ranges, size, page, &iova);
+	pthread_mutex_unlock(&iova_lock);
 	if (ret)
 		return ret;
-	size = (size + NVME_PAGE - 1) & ~(NVME_PAGE - 1);
+	size = (size + page - 1) & ~(page - 1);
 
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (p == MAP_FAILED)
-		return -errno;
-	ret = vfio_dmabuf_dma_map(ctrl->dev, p, iova, size);
+	ret = p == MAP_FAILED ? -errno : 0;
+	if (!ret) {
+		ret = vfio_dmabuf_dma_map(ctrl->dev, p, iova, size);
+		if (ret)
+			munmap(p, size);
+	}
 	if (ret) {
-		munmap(p, size);
+		pthread_mutex_lock(&iova_lock);
+		nvme_iova_free(&iova_space, iova);
+		pthread_mutex_unlock(&iova_lock);
 		return ret;
 	}
 	*buf = (struct nvme_dma){ .vaddr = p, .iova = iova, .size = size };
 	return 0;
 }
 
+/*
+ * The IOVA goes back only once it is unmapped: until then the device may
+ * still reach the old buffer there.  One the IOMMU would not unmap stays
+ * taken for good.
+ */
 void nvme_dma_free(struct nvme_ctrl *ctrl, struct nvme_dma *buf)
 {
 	if (!buf->vaddr)
 		return;
-	vfio_dmabuf_dma_unmap(ctrl->dev, buf->iova, buf->size);
+	if (!vfio_dmabuf_dma_unmap(ctrl->dev, buf->iova, buf->size)) {
+		pthread_mutex_lock(&iova_lock);
+		nvme_iova_free(&iova_space, buf->iova);
+		pthread_mutex_unlock(&iova_lock);
+	}
 	munmap(buf->vaddr, buf->size);
 	memset(buf, 0, sizeof(*buf));
-}
-
-void nvme_dma_init(struct nvme_ctrl *ctrl)
-{
-	ctrl->next_iova = NVME_IOVA_BASE;
 }

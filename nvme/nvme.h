@@ -55,6 +55,8 @@ struct nvme_namespace {
 	unsigned int lba_shift; /* log2 of the block size */
 };
 
+#define NVME_MAX_IOVA_RANGES 8
+
 struct nvme_ctrl {
 	struct vfio_dmabuf_dev *dev;
 	char bdf[16];
@@ -83,9 +85,9 @@ struct nvme_ctrl {
 	struct nvme_queue admin;
 	struct nvme_dma identify; /* a page for Identify data */
 
-	/* iova_lock guards next_iova: IOVAs are handed out, never reused. */
-	pthread_mutex_t iova_lock;
-	uint64_t next_iova;
+	/* Where the IOMMU lets this controller's buffers be mapped. */
+	struct vfio_dmabuf_iova_range iova_ranges[NVME_MAX_IOVA_RANGES];
+	unsigned int nr_iova_ranges;
 };
 
 /*
@@ -99,11 +101,17 @@ void nvme_ctrl_close(struct nvme_ctrl *ctrl);
 /*
  * Reset the controller and bring the admin queue back.  Every I/O queue
  * is gone afterwards; their memory stays allocated for nvme_queue_free().
- * The device's dma-bufs are revoked by the reset.
+ * The reset is the controller's own (CC.EN), not a PCI reset, so the
+ * device's dma-bufs stay valid through it.
  */
 int nvme_ctrl_reset(struct nvme_ctrl *ctrl);
 
-/* Host memory for DMA: page-aligned, zeroed, mapped at a fresh IOVA. */
+/*
+ * Host memory for DMA: page-aligned, zeroed, mapped at an IOVA that no
+ * other buffer of the process has, in any controller's domain.  A freed
+ * buffer's IOVA is reused only after it was unmapped, and as late as the
+ * space allows.
+ */
 int nvme_dma_alloc(struct nvme_ctrl *ctrl, size_t size, struct nvme_dma *buf);
 void nvme_dma_free(struct nvme_ctrl *ctrl, struct nvme_dma *buf);
 

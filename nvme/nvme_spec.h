@@ -23,6 +23,11 @@
 #define NVME_CAP_DSTRD(cap) ((unsigned int)((cap) >> 32) & 0xf)
 #define NVME_CAP_MPSMIN(cap) ((unsigned int)((cap) >> 48) & 0xf)
 
+/* The memory page size CC.MPS selects: PRPs and rings are in its units. */
+#define NVME_PAGE_SIZE 4096u
+/* Queue identifiers are 16 bits; 0 is the admin queue. */
+#define NVME_MAX_QID 65535u
+
 #define NVME_CC_EN (1u << 0)
 #define NVME_CC_CSS_NVM (0u << 4)
 #define NVME_CC_MPS_4K (0u << 7)
@@ -82,7 +87,7 @@ struct nvme_cqe {
 	uint16_t sq_head;
 	uint16_t sq_id;
 	uint16_t cid;
-	uint16_t status; /* bit 0 phase, bits 1-8 SC, 9-11 SCT, 14 DNR */
+	uint16_t status; /* bit 0 phase, 1-8 SC, 9-11 SCT, 15 DNR */
 };
 
 #define NVME_CQE_PHASE(status) ((status)&1)
@@ -107,8 +112,8 @@ static inline void nvme_build_io(struct nvme_sqe *sqe, uint8_t opcode,
 	if (opcode == NVME_CMD_FLUSH)
 		return;
 	sqe->prp1 = iova;
-	if ((iova & 4095) + bytes > 4096)
-		sqe->prp2 = (iova & ~4095ull) + 4096;
+	if ((iova & (NVME_PAGE_SIZE - 1)) + bytes > NVME_PAGE_SIZE)
+		sqe->prp2 = (iova & ~(NVME_PAGE_SIZE - 1ull)) + NVME_PAGE_SIZE;
 	sqe->cdw10 = (uint32_t)slba;
 	sqe->cdw11 = (uint32_t)(slba >> 32);
 	sqe->cdw12 = nblocks - 1;

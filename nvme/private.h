@@ -11,18 +11,45 @@
  */
 #define NVME_PRP_PAIR_BYTES 8192u
 
-void nvme_dma_init(struct nvme_ctrl *ctrl);
 /*
- * Take @size bytes (rounded up to whole pages) of the IOVA space from the
- * controller's bump allocator into *@iova: -EINVAL for none, -ENOSPC
- * when the space is used up.  IOVAs are never handed out twice.
+ * IOVAs in use, as disjoint page-aligned spans in ascending order, and
+ * where the next search begins (iova.c).  Not locked: its owner
+ * serialises the calls.
  */
-int nvme_iova_reserve(struct nvme_ctrl *ctrl, size_t size, uint64_t *iova);
+struct nvme_iova_space {
+	struct vfio_dmabuf_iova_range *used;
+	unsigned int nr_used, max_used;
+	uint64_t next;
+};
+
+/*
+ * Take @size bytes, rounded up to whole pages of @page bytes (a power of
+ * two), from @sp into *@iova, inside one of the @nr_valid ranges @valid
+ * (ascending).  The search goes on from the end of the last span handed
+ * out and wraps around once.  -EINVAL for no size or a bad page, -ENOSPC
+ * when nothing fits, -ENOMEM.
+ */
+int nvme_iova_alloc(struct nvme_iova_space *sp,
+		    const struct vfio_dmabuf_iova_range *valid,
+		    unsigned int nr_valid, uint64_t size, uint64_t page,
+		    uint64_t *iova);
+/* Give back the span that starts at @iova; -ENOENT if none does. */
+int nvme_iova_free(struct nvme_iova_space *sp, uint64_t iova);
+
+/* The valid IOVA ranges of @ctrl's IOMMU, above the driver's floor. */
+int nvme_dma_init(struct nvme_ctrl *ctrl);
+/* The CPU's page size: the granule of DMA mappings. */
+uint64_t nvme_host_page_size(void);
 /*
  * Bytes one command may move: what the PRP pair covers, or less if
  * Identify Controller's MDTS (in units of 4 KiB << CAP.MPSMIN) says so.
  */
 uint32_t nvme_max_transfer(unsigned int mdts, unsigned int mpsmin);
+/*
+ * I/O queue pairs from Set Features Number of Queues' result (0's based
+ * SQ and CQ counts): the smaller count, at most the 65535 queue IDs.
+ */
+uint16_t nvme_granted_queues(uint32_t granted);
 /* Run one admin command under admin_lock; its CQE's result in *@result. */
 int nvme_admin_sync(struct nvme_ctrl *ctrl, struct nvme_sqe *sqe,
 		    uint32_t *result);

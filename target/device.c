@@ -12,9 +12,10 @@
 
 static int doorbell_register(struct target *t, struct target_device *d)
 {
+	/* The page ctrl.c mapped: an export is made of whole CPU pages. */
 	struct vfio_dmabuf_range range = {
 		.offset = t->ctrl->doorbell_page,
-		.length = 4096,
+		.length = (uint64_t)sysconf(_SC_PAGESIZE),
 	};
 
 	d->doorbell_fd = vfio_dmabuf_export(t->ctrl->dev, 0, &range, 1,

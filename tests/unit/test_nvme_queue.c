@@ -130,8 +130,11 @@ static void test_poll_returns_the_status(void **state)
 	complete(f, 0, 3, 1, 0x080);
 	assert_int_equal(nvme_poll(&f->q, &cqe, 100), 0x080);
 	assert_int_equal(f->q.cq_head, 1);
-	/* SCT 1 SC 0x01, with Do Not Retry set: DNR is not part of it. */
-	complete(f, 1, 4, 1, 0x4000 >> 1 | 0x101);
+	/*
+	 * SCT 1 SC 0x01 with More (bit 14) and Do Not Retry (bit 15) set:
+	 * neither is part of the status.
+	 */
+	complete(f, 1, 4, 1, 0xc000 >> 1 | 0x101);
 	assert_int_equal(nvme_poll(&f->q, &cqe, 100), 0x101);
 }
 
