@@ -61,6 +61,10 @@
 #define NVME_CMD_WRITE 0x01
 #define NVME_CMD_READ 0x02
 
+/* Generic command status values (status code type 0). */
+#define NVME_SC_INVALID_OPCODE 0x001
+#define NVME_SC_INVALID_FIELD 0x002
+
 /* A submission queue entry: 64 bytes. */
 struct nvme_sqe {
 	uint8_t opcode;

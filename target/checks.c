@@ -21,18 +21,32 @@ int target_check_connect(const struct db_connect_req *req,
 	return 0;
 }
 
+unsigned int target_session_depth(const struct db_connect_req *req,
+				  unsigned int max_depth)
+{
+	return req->depth ? req->depth : max_depth;
+}
+
 bool target_ring_valid(uint16_t sq_tail, uint16_t cq_head, uint16_t depth)
 {
 	return sq_tail < depth && cq_head < depth;
 }
 
-bool target_command_valid(const struct db_command *c, uint32_t max_transfer,
-			  unsigned int lba_shift)
+uint16_t target_command_status(const struct db_command *c,
+			       uint32_t max_transfer, unsigned int lba_shift)
 {
-	if (c->opcode == NVME_CMD_FLUSH)
-		return true;
+	switch (c->opcode) {
+	case NVME_CMD_FLUSH:
+		return 0;
+	case NVME_CMD_READ:
+	case NVME_CMD_WRITE:
+		break;
+	default:
+		return NVME_SC_INVALID_OPCODE;
+	}
 	/* In range first, so that the byte count cannot overflow. */
-	if (!c->nblocks || c->nblocks > max_transfer >> lba_shift)
-		return false;
-	return c->length >= c->nblocks << lba_shift;
+	if (!c->nblocks || c->nblocks > max_transfer >> lba_shift ||
+	    c->length < c->nblocks << lba_shift)
+		return NVME_SC_INVALID_FIELD;
+	return 0;
 }

@@ -17,7 +17,6 @@
 
 #include "target.h"
 
-#define SESSION_DEFAULT_DEPTH 32
 #define SESSION_BIND_TIMEOUT_MS 5000
 
 static int qid_alloc(struct target *t)
@@ -139,8 +138,7 @@ int session_create(struct target *t, struct rdma_cm_id *id,
 	if (!ret) {
 		step = "NVMe I/O queue";
 		ret = nvme_queue_create(t->ctrl, qid,
-					req->depth ? req->depth :
-						     SESSION_DEFAULT_DEPTH,
+					target_session_depth(req, t->max_depth),
 					session_queue_flags(s), &s->queue);
 		if (ret) {
 			s->queue.qid = qid; /* for session_destroy() */

@@ -214,10 +214,10 @@ static int session_run_command(struct session *s, const struct db_msg *req)
 	struct nvme_sqe sqe;
 	int status, ret;
 
-	if (!target_command_valid(c, ctrl->max_transfer, ctrl->ns.lba_shift)) {
-		status = 0x002; /* Invalid Field in Command */
+	status = target_command_status(c, ctrl->max_transfer,
+				       ctrl->ns.lba_shift);
+	if (status)
 		goto answer;
-	}
 	bytes = c->nblocks << ctrl->ns.lba_shift;
 	if (c->opcode == NVME_CMD_WRITE) {
 		ret = session_rdma(s, IBV_WR_RDMA_READ, s->data.vaddr, bytes,

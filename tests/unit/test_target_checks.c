@@ -87,35 +87,68 @@ static void test_commands_within_the_transfer_limit(void **state)
 
 	/* 8 KiB in 512-byte blocks: 1 to 16 blocks. */
 	c = cmd(NVME_CMD_READ, 1, 512);
-	assert_true(target_command_valid(&c, 8192, 9));
+	assert_int_equal(0, target_command_status(&c, 8192, 9));
 	c = cmd(NVME_CMD_WRITE, 16, 8192);
-	assert_true(target_command_valid(&c, 8192, 9));
+	assert_int_equal(0, target_command_status(&c, 8192, 9));
 	c = cmd(NVME_CMD_WRITE, 17, 8704);
-	assert_false(target_command_valid(&c, 8192, 9));
+	assert_int_equal(NVME_SC_INVALID_FIELD,
+			 target_command_status(&c, 8192, 9));
 	c = cmd(NVME_CMD_READ, 0, 512);
-	assert_false(target_command_valid(&c, 8192, 9));
+	assert_int_equal(NVME_SC_INVALID_FIELD,
+			 target_command_status(&c, 8192, 9));
 	/* 4 KiB blocks: two fit. */
 	c = cmd(NVME_CMD_READ, 2, 8192);
-	assert_true(target_command_valid(&c, 8192, 12));
+	assert_int_equal(0, target_command_status(&c, 8192, 12));
 	c = cmd(NVME_CMD_READ, 3, 12288);
-	assert_false(target_command_valid(&c, 8192, 12));
+	assert_int_equal(NVME_SC_INVALID_FIELD,
+			 target_command_status(&c, 8192, 12));
 }
 
 static void test_commands_need_a_buffer_that_holds_them(void **state)
 {
 	struct db_command c = cmd(NVME_CMD_READ, 2, 1023);
 
-	assert_false(target_command_valid(&c, 8192, 9));
+	assert_int_equal(NVME_SC_INVALID_FIELD,
+			 target_command_status(&c, 8192, 9));
 	/* A count that would overflow the byte count is out of range. */
 	c = cmd(NVME_CMD_WRITE, 1u << 23, 0);
-	assert_false(target_command_valid(&c, 8192, 9));
+	assert_int_equal(NVME_SC_INVALID_FIELD,
+			 target_command_status(&c, 8192, 9));
 }
 
 static void test_flush_carries_no_data(void **state)
 {
 	struct db_command c = cmd(NVME_CMD_FLUSH, 0, 0);
 
-	assert_true(target_command_valid(&c, 8192, 9));
+	assert_int_equal(0, target_command_status(&c, 8192, 9));
+}
+
+static void test_only_read_write_and_flush_reach_the_controller(void **state)
+{
+	/* Well-formed but for the opcode: Write Zeroes, DSM, vendor, admin-like. */
+	static const uint8_t refused[] = { 0x04, 0x05, 0x08, 0x09,
+					   0x0d, 0x80, 0x81, 0xff };
+	struct db_command c;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(refused); i++) {
+		c = cmd(refused[i], 1, 512);
+		assert_int_equal(NVME_SC_INVALID_OPCODE,
+				 target_command_status(&c, 8192, 9));
+	}
+}
+
+static void test_depth_zero_asks_for_the_largest(void **state)
+{
+	struct db_connect_req r = { .magic = DB_PROTO_MAGIC,
+				    .version = DB_PROTO_VERSION,
+				    .mode = DB_MODE_ONE_SIDED };
+
+	assert_int_equal(target_check_connect(&r, 16), 0);
+	assert_int_equal(target_session_depth(&r, 16), 16);
+	assert_int_equal(target_session_depth(&r, 64), 64);
+	r.depth = 8;
+	assert_int_equal(target_session_depth(&r, 64), 8);
 }
 
 int main(void)
@@ -128,6 +161,9 @@ int main(void)
 		cmocka_unit_test(test_commands_within_the_transfer_limit),
 		cmocka_unit_test(test_commands_need_a_buffer_that_holds_them),
 		cmocka_unit_test(test_flush_carries_no_data),
+		cmocka_unit_test(
+			test_only_read_write_and_flush_reach_the_controller),
+		cmocka_unit_test(test_depth_zero_asks_for_the_largest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
