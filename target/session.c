@@ -17,8 +17,6 @@
 
 #include "target.h"
 
-#define SESSION_BIND_TIMEOUT_MS 5000
-
 static int qid_alloc(struct target *t)
 {
 	unsigned int q;
@@ -169,13 +167,17 @@ int session_create(struct target *t, struct rdma_cm_id *id,
 	return 0;
 }
 
-/* Bind @mw over [@addr, @addr + @len) of @mr for this QP; its window. */
+/*
+ * Post the bind of @mw over [@addr, @addr + @len) of @mr for this QP, and
+ * describe the window it will be.  The session thread collects the
+ * completion; the initiator hears of the window only after it.
+ */
 static int bind_window(struct session *s, struct ibv_mw *mw, struct ibv_mr *mr,
 		       uint64_t addr, uint32_t len, int access,
 		       struct db_window *win)
 {
 	struct ibv_send_wr wr = {
-		.wr_id = (uintptr_t)mw,
+		.wr_id = SESSION_WR_BIND,
 		.opcode = IBV_WR_BIND_MW,
 		.send_flags = IBV_SEND_SIGNALED,
 		.bind_mw = {
@@ -185,29 +187,16 @@ static int bind_window(struct session *s, struct ibv_mw *mw, struct ibv_mr *mr,
 				       .mw_access_flags = access },
 		},
 	}, *bad;
-	struct ibv_wc wc;
-	int n, waited;
 
 	if (ibv_post_send(s->cm_id->qp, &wr, &bad))
 		return -errno;
-	for (waited = 0; waited < SESSION_BIND_TIMEOUT_MS * 10; waited++) {
-		n = ibv_poll_cq(s->cq, 1, &wc);
-		if (n < 0)
-			return -EIO;
-		if (n == 0) {
-			usleep(100);
-			continue;
-		}
-		if (wc.status != IBV_WC_SUCCESS || wc.opcode != IBV_WC_BIND_MW)
-			return -EIO;
-		*win = (struct db_window){ .addr = addr,
-					   .rkey = wr.bind_mw.rkey,
-					   .length = len };
-		return 0;
-	}
-	return -ETIMEDOUT;
+	*win = (struct db_window){ .addr = addr,
+				   .rkey = wr.bind_mw.rkey,
+				   .length = len };
+	return 0;
 }
 
+/* Post the SESSION_BINDS binds of the session's windows. */
 static int session_bind_windows(struct session *s)
 {
 	struct nvme_ctrl *ctrl = s->target->ctrl;
@@ -252,16 +241,16 @@ static int session_bind_windows(struct session *s)
 	return ret;
 }
 
+/*
+ * Called from the CM event handler, so it must not wait: the binds are
+ * posted here and the session thread waits for them, sending READY when
+ * all four are done.  Until then the initiator has no window to use.
+ */
 int session_start(struct session *s)
 {
-	struct db_msg msg = { .magic = DB_PROTO_MAGIC, .type = DB_MSG_READY };
 	int ret;
 
 	ret = session_bind_windows(s);
-	if (ret)
-		return ret;
-	msg.ready = s->ready;
-	ret = session_send(s, &msg);
 	if (ret)
 		return ret;
 	s->next_keepalive_ms = 0; /* the first goes out at once */

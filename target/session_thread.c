@@ -16,11 +16,6 @@
 #include "mmio.h"
 #include "target.h"
 
-#define WR_SEND (1ull << 62)
-#define WR_RDMA (1ull << 61)
-#define WR_SEND_STATS (1ull << 60)
-#define WR_KEEPALIVE (1ull << 59)
-
 int session_post_recv(struct session *s, unsigned int slot)
 {
 	struct ibv_sge sge = {
@@ -64,13 +59,9 @@ static int session_send_id(struct session *s, const struct db_msg *msg,
 
 int session_send(struct session *s, const struct db_msg *msg)
 {
-	return session_send_id(s, msg, WR_SEND);
+	return session_send_id(s, msg, SESSION_WR_SEND);
 }
 
-/*
- * The next completion, spinning or sleeping.  0 with *@wc filled, or
- * -ECANCELED when the main thread stops the session.
- */
 static uint64_t now_ms(void)
 {
 	struct timespec t;
@@ -87,7 +78,7 @@ static uint64_t now_ms(void)
 static int session_keepalive(struct session *s)
 {
 	struct ibv_send_wr wr = {
-		.wr_id = WR_KEEPALIVE,
+		.wr_id = SESSION_WR_KEEPALIVE,
 		.opcode = IBV_WR_RDMA_WRITE,
 		.send_flags = IBV_SEND_SIGNALED,
 	}, *bad;
@@ -99,10 +90,22 @@ static int session_keepalive(struct session *s)
 	return 0;
 }
 
+/* How long a sleeping wait may last: to the next keepalive or deadline. */
+static int session_poll_timeout(const struct session *s, uint64_t now)
+{
+	uint64_t until = s->keepalive_out ? UINT64_MAX : s->next_keepalive_ms;
+
+	if (s->deadline_ms && s->deadline_ms < until)
+		until = s->deadline_ms;
+	if (until == UINT64_MAX)
+		return -1;
+	return until > now ? (int)(until - now) : 0;
+}
+
 /*
- * The next completion, spinning or sleeping.  0 with *@wc filled, or
- * -ECANCELED when the main thread stops the session.  Keepalives go out
- * on the way.
+ * The next completion, spinning or sleeping.  0 with *@wc filled,
+ * -ECANCELED when the main thread stops the session, or -ETIMEDOUT once
+ * the session's deadline passed.  Keepalives go out on the way.
  */
 static int session_next_wc(struct session *s, struct ibv_wc *wc)
 {
@@ -125,8 +128,12 @@ static int session_next_wc(struct session *s, struct ibv_wc *wc)
 		if (n)
 			return 0;
 		if (s->busy_poll) {
-			if (++spins % 4096 == 0 && !s->keepalive_out &&
-			    now_ms() >= s->next_keepalive_ms &&
+			if (++spins % 4096)
+				continue;
+			now = now_ms();
+			if (s->deadline_ms && now >= s->deadline_ms)
+				return -ETIMEDOUT;
+			if (!s->keepalive_out && now >= s->next_keepalive_ms &&
 			    session_keepalive(s))
 				return -EIO;
 			continue;
@@ -138,16 +145,15 @@ static int session_next_wc(struct session *s, struct ibv_wc *wc)
 		if (n)
 			return n < 0 ? -EIO : 0;
 		now = now_ms();
+		if (s->deadline_ms && now >= s->deadline_ms)
+			return -ETIMEDOUT;
 		if (!s->keepalive_out && now >= s->next_keepalive_ms) {
 			if (session_keepalive(s))
 				return -EIO;
 			continue;
 		}
 		/* One keepalive at a time: its completion wakes us. */
-		if (poll(fds, 2,
-			 s->keepalive_out ?
-				 -1 :
-				 (int)(s->next_keepalive_ms - now)) < 0 &&
+		if (poll(fds, 2, session_poll_timeout(s, now)) < 0 &&
 		    errno != EINTR)
 			return -errno;
 		if (fds[0].revents & POLLIN) {
@@ -158,21 +164,28 @@ static int session_next_wc(struct session *s, struct ibv_wc *wc)
 	}
 }
 
-/* Wait for the RDMA WRITE or READ this thread posted; skip send acks. */
+/*
+ * Wait for the RDMA WRITE or READ this thread posted.  Other completions
+ * may come first: the ack of an earlier SEND, which needs nothing, or
+ * that of a keepalive posted while the thread waited for this command,
+ * which must free the keepalive slot, or no keepalive would ever go out
+ * again.  A request cannot: the initiator has one out at a time.
+ */
 static int session_wait_rdma(struct session *s)
 {
 	struct ibv_wc wc;
 	int ret;
 
-	for (;;) {
+	do {
 		ret = session_next_wc(s, &wc);
-		if (ret)
-			return ret;
-		if (wc.status != IBV_WC_SUCCESS)
-			return -EIO;
-		if (wc.wr_id == WR_RDMA)
-			return 0;
-	}
+		if (!ret)
+			ret = session_wc_awaited(&wc, SESSION_WR_RDMA,
+						 &s->keepalive_out);
+	} while (!ret);
+	/* A failed transfer fails the command; the loop's wc is not it. */
+	if (ret == -ECONNRESET)
+		return -EIO;
+	return ret < 0 ? ret : 0;
 }
 
 static int session_rdma(struct session *s, enum ibv_wr_opcode op, void *local,
@@ -184,7 +197,7 @@ static int session_rdma(struct session *s, enum ibv_wr_opcode op, void *local,
 		.lkey = s->data_mr->lkey,
 	};
 	struct ibv_send_wr wr = {
-		.wr_id = WR_RDMA,
+		.wr_id = SESSION_WR_RDMA,
 		.sg_list = &sge,
 		.num_sge = 1,
 		.opcode = op,
@@ -302,10 +315,47 @@ static int session_handle(struct session *s, const struct db_msg *msg)
 		rsp.stats.thread_sleeps = s->mark.sleeps - s->upkeep.sleeps;
 		rsp.stats.process_cpu_ns = process_cpu_ns();
 		rsp.stats.commands = s->commands;
-		return session_send_id(s, &rsp, WR_SEND_STATS);
+		return session_send_id(s, &rsp, SESSION_WR_SEND_UPKEEP);
 	default:
 		return -EPROTO;
 	}
+}
+
+/*
+ * Collect the completions of the SESSION_BINDS window binds that
+ * session_start() posted, within TARGET_BIND_TIMEOUT_MS, then send
+ * READY.  Only a keepalive may complete beside them: the initiator sends
+ * nothing before READY.  What this costs is upkeep, not commands.
+ */
+static int session_await_binds(struct session *s, struct ibv_wc *wc)
+{
+	struct db_msg msg = { .magic = DB_PROTO_MAGIC, .type = DB_MSG_READY };
+	unsigned int bound = 0;
+	int ret = 0;
+
+	s->deadline_ms = now_ms() + TARGET_BIND_TIMEOUT_MS;
+	while (bound < SESSION_BINDS) {
+		ret = session_next_wc(s, wc);
+		if (!ret)
+			ret = session_wc_awaited(wc, SESSION_WR_BIND,
+						 &s->keepalive_out);
+		if (ret < 0)
+			break;
+		bound += ret;
+		ret = 0;
+	}
+	s->deadline_ms = 0;
+	if (ret == -ETIMEDOUT)
+		target_log(s->target,
+			   "I/O queue %u: %u of %u window binds done in %u ms",
+			   s->queue.qid, bound, SESSION_BINDS,
+			   TARGET_BIND_TIMEOUT_MS);
+	if (ret)
+		return ret;
+	msg.ready = s->ready;
+	ret = session_send_id(s, &msg, SESSION_WR_SEND_UPKEEP);
+	thread_usage(&s->upkeep);
+	return ret;
 }
 
 /*
@@ -324,7 +374,8 @@ void *session_thread(void *arg)
 	uint64_t one = 1;
 	int ret;
 
-	for (;;) {
+	ret = session_await_binds(s, &wc);
+	while (!ret) {
 		/*
 		 * After upkeep the next window starts where it ended, so the
 		 * loop between them is not charged to commands either.
@@ -342,10 +393,11 @@ void *session_thread(void *arg)
 			ret = -ECONNRESET;
 			break;
 		}
-		if (wc.wr_id == WR_KEEPALIVE)
+		if (wc.wr_id == SESSION_WR_KEEPALIVE)
 			s->keepalive_out = false;
 		/* Keepalives are upkeep, like statistics: not commands. */
-		stats = wc.wr_id == WR_SEND_STATS || wc.wr_id == WR_KEEPALIVE;
+		stats = wc.wr_id == SESSION_WR_SEND_UPKEEP ||
+			wc.wr_id == SESSION_WR_KEEPALIVE;
 		if (wc.opcode == IBV_WC_RECV) {
 			stats = s->msgs[wc.wr_id].type == DB_MSG_STATS;
 			ret = session_handle(s, &s->msgs[wc.wr_id]);

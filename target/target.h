@@ -14,12 +14,14 @@
 #include <rdma/rdma_cma.h>
 
 #include "checks.h"
+#include "completion.h"
 #include "doorbell_proto.h"
 #include "nvme.h"
 #include "options.h"
 
 #define TARGET_RECV_DEPTH 8
 #define TARGET_KEEPALIVE_MS 2000
+#define TARGET_BIND_TIMEOUT_MS 5000
 
 /*
  * What the target keeps per RDMA device: one PD for every session on it
@@ -43,8 +45,9 @@ struct thread_usage {
 
 /*
  * One connected initiator.  Created and destroyed by the main thread;
- * between session_start() and session_stop() its own thread (if the
- * mode has one) is the only user of the QP, the CQ and the NVMe queue.
+ * from session_start() on, its own thread is the only user of the QP's
+ * completions, the CQ and the NVMe queue: it collects the window binds
+ * the main thread posted and then sends READY.
  */
 struct session {
 	struct target *target;
@@ -69,6 +72,7 @@ struct session {
 	bool dead; /* set by the thread: reap me */
 	uint64_t next_keepalive_ms;
 	bool keepalive_out; /* posted, not yet completed */
+	uint64_t deadline_ms; /* a wait fails with -ETIMEDOUT past it; 0: none */
 	uint64_t commands; /* the thread's own counters */
 	struct thread_usage mark; /* when it began waiting */
 	struct thread_usage upkeep; /* of it spent on statistics, keepalives */
@@ -94,6 +98,7 @@ int session_start(struct session *s);
 void session_destroy(struct session *s);
 
 /* The per-session thread (session_thread.c). */
+#define SESSION_BINDS 4
 void *session_thread(void *arg);
 int session_post_recv(struct session *s, unsigned int slot);
 int session_send(struct session *s, const struct db_msg *msg);

@@ -2,9 +2,10 @@
 /*
  * The initiator side of the fault tests.
  *
- *   fault_writer write SERVER BASE COUNT SEED ACKLOG
+ *   fault_writer write SERVER BASE COUNT SEED ACKLOG [MODE]
  *	Write COUNT 4 KiB extents, extent i at block BASE + 8i with a
- *	pattern of (SEED, i), one-sided.  After each write the target
+ *	pattern of (SEED, i), in MODE (a dbi_mode_parse() name; default
+ *	one-sided).  After each write the target
  *	acknowledged, append i to ACKLOG (with write(2), so a kill -9 loses
  *	nothing already logged).  Stops at the first error, which it
  *	prints; exit status 1 then.
@@ -40,9 +41,9 @@ static void pattern(uint8_t *buf, uint32_t seed, uint32_t i)
 	memcpy(buf, &i, 4); /* the extent's number, for a reader */
 }
 
-static struct dbi_session *connect_to(const char *server)
+static struct dbi_session *connect_to(const char *server, enum db_mode mode)
 {
-	struct dbi_options o = { .server = server };
+	struct dbi_options o = { .server = server, .mode = mode };
 	struct dbi_session *s;
 	int ret = dbi_connect(&o, &s);
 
@@ -55,9 +56,9 @@ static struct dbi_session *connect_to(const char *server)
 }
 
 static int do_write(const char *server, uint64_t base, uint32_t count,
-		    uint32_t seed, const char *acklog)
+		    uint32_t seed, const char *acklog, enum db_mode mode)
 {
-	struct dbi_session *s = connect_to(server);
+	struct dbi_session *s = connect_to(server, mode);
 	uint32_t bs = dbi_geometry(s)->block_size, i;
 	int fd = open(acklog, O_WRONLY | O_CREAT | O_APPEND, 0644);
 	uint8_t buf[EXTENT];
@@ -90,7 +91,7 @@ static int do_write(const char *server, uint64_t base, uint32_t count,
 static int do_verify(const char *server, uint64_t base, uint32_t seed,
 		     const char *acklog)
 {
-	struct dbi_session *s = connect_to(server);
+	struct dbi_session *s = connect_to(server, DB_MODE_ONE_SIDED);
 	uint32_t bs = dbi_geometry(s)->block_size, i, n = 0, bad = 0;
 	uint8_t want[EXTENT], got[EXTENT];
 	FILE *f = fopen(acklog, "r");
@@ -128,15 +129,22 @@ static int do_verify(const char *server, uint64_t base, uint32_t seed,
 
 int main(int argc, char **argv)
 {
-	if (argc == 7 && !strcmp(argv[1], "write"))
+	enum db_mode mode = DB_MODE_ONE_SIDED;
+
+	if ((argc == 7 || argc == 8) && !strcmp(argv[1], "write")) {
+		if (argc == 8 && !(mode = dbi_mode_parse(argv[7]))) {
+			fprintf(stderr, "fault_writer: no mode %s\n", argv[7]);
+			return 2;
+		}
 		return do_write(argv[2], strtoull(argv[3], NULL, 0),
 				strtoul(argv[4], NULL, 0),
-				strtoul(argv[5], NULL, 0), argv[6]);
+				strtoul(argv[5], NULL, 0), argv[6], mode);
+	}
 	if (argc == 6 && !strcmp(argv[1], "verify"))
 		return do_verify(argv[2], strtoull(argv[3], NULL, 0),
 				 strtoul(argv[4], NULL, 0), argv[5]);
 	fprintf(stderr,
-		"usage: fault_writer write SERVER BASE COUNT SEED "
-		"ACKLOG\n       fault_writer verify SERVER BASE SEED ACKLOG\n");
+		"usage: fault_writer write SERVER BASE COUNT SEED ACKLOG "
+		"[MODE]\n       fault_writer verify SERVER BASE SEED ACKLOG\n");
 	return 2;
 }

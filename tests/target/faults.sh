@@ -7,7 +7,7 @@
 #   1. an initiator is killed mid-stream: the target frees its queue;
 #   2. an initiator's host falls silent (its address goes away, the
 #      process dies): the target's keepalive finds out and frees the
-#      queue;
+#      queue, also after keepalives overlapped a two-sided load;
 #   3. the target is killed and restarted under a writer;
 #   4. the controller is reset while two initiators write.
 # After each, every acknowledged write reads back from the target (no
@@ -117,23 +117,37 @@ wait "$pid"
 wait_sessions 0
 verify 0 1 /tmp/ack1
 
+# silence BASE COUNT SEED ACKLOG MODE LOAD_S: a MODE writer of up to COUNT
+# extents from block BASE on falls silent LOAD_S seconds into its stream.  Taking its address away silences it
+# without a goodbye: nothing it sends leaves, and whatever comes in for
+# that address is dropped.  (A link bounce would do too, but leaves
+# 6.12's Soft-RoCE unable to connect again.)
+silence() {
+	local pid
+	"$writer" write "$TARGET_IP" "$1" "$2" "$3" "$4" "$5" &
+	pid=$!
+	in_flight "$4"
+	sleep "$6"
+	ip addr del "$INITIATOR_IP/24" dev eth0
+	kill -KILL "$pid"
+	wait "$pid"
+	# Longer than the keepalive interval plus the retries it takes.
+	sleep 15
+	ip addr add "$INITIATOR_IP/24" dev eth0
+	rxe_gid_index rxe0 "$INITIATOR_IP" >/dev/null
+	wait_sessions 0
+	verify "$1" "$3" "$4"
+}
+
 log "2. an initiator's host falls silent"
-# Taking its address away silences it without a goodbye: nothing it
-# sends leaves, and whatever comes in for that address is dropped.  (A
-# link bounce would do too, but leaves 6.12's Soft-RoCE unable to
-# connect again.)
-"$writer" write "$TARGET_IP" 25000 3000 2 /tmp/ack2 &
-pid=$!
-in_flight /tmp/ack2
-ip addr del "$INITIATOR_IP/24" dev eth0
-kill -KILL "$pid"
-wait "$pid"
-# Longer than the keepalive interval plus the retries it takes.
-sleep 15
-ip addr add "$INITIATOR_IP/24" dev eth0
-rxe_gid_index rxe0 "$INITIATOR_IP" >/dev/null
-wait_sessions 0
-verify 25000 2 /tmp/ack2
+silence 25000 3000 2 /tmp/ack2 one-sided 0
+
+# Keepalives (every 2 s) go out between two-sided commands, so their
+# completions come in while the target waits for a command's data.
+# Those must still count, or the next silence goes unnoticed.
+# Its extents lie past the other steps', in the image's second 64 MiB.
+log "2b. a two-sided writer's host falls silent after 7 s of load"
+silence 131072 40000 6 /tmp/ack6 two-sided-event 7
 
 log "3. the target restarts under a writer"
 "$writer" write "$TARGET_IP" 50000 3000 3 /tmp/ack3 &
