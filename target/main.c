@@ -231,6 +231,24 @@ static int serve(struct target *t, int sig_fd)
 	}
 }
 
+/*
+ * Every session registers the doorbell page's dma-buf, so a kernel that
+ * cannot export one can serve nobody: say so at start-up, in the terms
+ * of what is missing, not at the first connection.
+ */
+static int target_check_export(struct target *t)
+{
+	int ret = vfio_dmabuf_export_supported(t->ctrl->dev);
+
+	if (ret == -ENOTTY || ret == -EOPNOTSUPP)
+		target_log(t, "%s: kernel lacks VFIO_DEVICE_FEATURE_DMA_BUF",
+			   t->ctrl->bdf);
+	else if (ret)
+		target_log(t, "%s: probing dma-buf export: %s", t->ctrl->bdf,
+			   nvme_strerror(ret));
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct target_options o;
@@ -264,6 +282,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	t.ctrl = ctrl;
+	ret = target_check_export(&t);
+	if (ret) {
+		nvme_ctrl_close(ctrl);
+		return 1;
+	}
 	if (t.max_depth > ctrl->max_depth)
 		t.max_depth = ctrl->max_depth;
 	target_log(&t,
