@@ -13,6 +13,7 @@
 #include "private.h"
 
 #define DBI_DEFAULT_TIMEOUT_MS 5000
+#define DBI_ADDR_ATTEMPT_MS 1000
 
 uint64_t dbi_now_ms(void)
 {
@@ -237,6 +238,34 @@ static int dbi_setup_verbs(struct dbi_session *s)
 	return 0;
 }
 
+/*
+ * Resolve @dst's address, in attempts of at most DBI_ADDR_ATTEMPT_MS
+ * within the session's timeout.  On a cold neighbour table the kernel
+ * sends an ARP request and waits for a neighbour update to look again;
+ * when that update does not reach it (seen with Soft-RoCE on a veth
+ * pair), it looks only at the deadline and fails, although the reply
+ * came long before.  A new attempt finds the neighbour at once.
+ */
+static int dbi_resolve_addr(struct dbi_session *s, struct sockaddr *src,
+			    struct sockaddr *dst)
+{
+	uint64_t limit = dbi_now_ms() + s->timeout_ms, now;
+	int attempt_ms, ret;
+
+	for (;;) {
+		now = dbi_now_ms();
+		attempt_ms = limit - now < DBI_ADDR_ATTEMPT_MS ?
+				     (int)(limit - now) :
+				     DBI_ADDR_ATTEMPT_MS;
+		ret = rdma_resolve_addr(s->id, src, dst, attempt_ms) ? -errno :
+								       0;
+		if (!ret)
+			ret = cm_wait(s, RDMA_CM_EVENT_ADDR_RESOLVED, NULL);
+		if (ret != -ETIMEDOUT || dbi_now_ms() + 1 >= limit)
+			return ret;
+	}
+}
+
 static int dbi_resolve(struct dbi_session *s, const struct dbi_options *o)
 {
 	struct rdma_addrinfo hints = { .ai_port_space = RDMA_PS_TCP };
@@ -254,12 +283,8 @@ static int dbi_resolve(struct dbi_session *s, const struct dbi_options *o)
 			return -EADDRNOTAVAIL;
 		}
 	}
-	ret = rdma_resolve_addr(s->id, src ? src->ai_src_addr : NULL,
-				dst->ai_dst_addr, s->timeout_ms) ?
-		      -errno :
-		      0;
-	if (!ret)
-		ret = cm_wait(s, RDMA_CM_EVENT_ADDR_RESOLVED, NULL);
+	ret = dbi_resolve_addr(s, src ? src->ai_src_addr : NULL,
+			       dst->ai_dst_addr);
 	if (!ret)
 		ret = rdma_resolve_route(s->id, s->timeout_ms) ? -errno : 0;
 	if (!ret)

@@ -33,6 +33,14 @@ nvme=$(vfio_bind "$NVME_ID") || exit 1
 target_start "$nvme" "$RXE_B_IP"
 expect_refusal "a second target on the same controller" \
 	"Device or resource busy" --device "$nvme" --bind "$RXE_B_IP" --port 4792
+# Against a cold neighbour table the first connection still succeeds,
+# well within the initiator's 5 s timeout.
+rxe_forget_neighbours
+start=$(date +%s%N)
+expect_ok "the first connection on a cold neighbour table" \
+	"$(build_tool doorbell-initiator)" --source "$RXE_A_IP" "$RXE_B_IP" info
+log "ok: it took $((($(date +%s%N) - start) / 1000000)) ms"
+rxe_pin_neighbours
 # The debug kernel (KASAN, lockdep) runs every check and path with a
 # quarter of the commands.
 extents=40

@@ -70,18 +70,32 @@ rxe_two_peers() {
 	ip route add "$RXE_A_IP" dev vb src "$RXE_B_IP" table 102
 	ip rule add pref 100 lookup local
 	ip rule del pref 0 lookup local
-	# Permanent neighbours: rdma_cm's first address resolution would
-	# otherwise wait for an ARP exchange it is not woken for.
-	ip neigh replace "$RXE_B_IP" dev va nud permanent \
-		lladdr "$(cat /sys/class/net/vb/address)"
-	ip neigh replace "$RXE_A_IP" dev vb nud permanent \
-		lladdr "$(cat /sys/class/net/va/address)"
+	rxe_pin_neighbours
 	rdma link add rxea type rxe netdev va || fail "rdma link add rxea"
 	rdma link add rxeb type rxe netdev vb || fail "rdma link add rxeb"
 	rxe_wait_active rxea
 	rxe_wait_active rxeb
 	RXE_A_GID=$(rxe_gid_index rxea "$RXE_A_IP")
 	RXE_B_GID=$(rxe_gid_index rxeb "$RXE_B_IP")
+}
+
+# rxe_pin_neighbours: permanent neighbours for the veth pair.  The
+# kernel's address resolution on a cold table sends an ARP request and
+# then waits for a neighbour update it is not woken for, up to its
+# timeout; librdmacm tools that resolve once (ib_write_lat, rping) would
+# fail their first try.  libdoorbell-initiator retries within its
+# timeout instead, which rxe_forget_neighbours lets a test check.
+rxe_pin_neighbours() {
+	ip neigh replace "$RXE_B_IP" dev va nud permanent \
+		lladdr "$(cat /sys/class/net/vb/address)"
+	ip neigh replace "$RXE_A_IP" dev vb nud permanent \
+		lladdr "$(cat /sys/class/net/va/address)"
+}
+
+# rxe_forget_neighbours: a cold neighbour table, as after a boot.
+rxe_forget_neighbours() {
+	ip neigh del "$RXE_B_IP" dev va
+	ip neigh del "$RXE_A_IP" dev vb
 }
 
 # rxe_loopback: one device, rxe0 on a veth end; it talks to itself.
