@@ -122,19 +122,61 @@ static void copy_trimmed(char *dst, const uint8_t *src, size_t len)
 		dst[--len] = '\0';
 }
 
+/* Identify data structure @cns (of namespace @nsid) into the identify page. */
+static int identify(struct nvme_ctrl *ctrl, uint32_t cns, uint32_t nsid)
+{
+	struct nvme_sqe sqe = {
+		.opcode = NVME_ADMIN_IDENTIFY,
+		.nsid = nsid,
+		.prp1 = ctrl->identify.iova,
+		.cdw10 = cns,
+	};
+
+	return nvme_admin_sync(ctrl, &sqe, NULL);
+}
+
+/*
+ * The namespace the controller serves: the first of its active ones
+ * (Identify CNS 02h), which need not be 1 when a subsystem gives each
+ * controller a namespace of its own.
+ */
+static int ctrl_identify_namespace(struct nvme_ctrl *ctrl)
+{
+	const uint8_t *id = ctrl->identify.vaddr;
+	unsigned int flbas;
+	uint32_t nsid;
+	int ret;
+
+	ret = identify(ctrl, NVME_IDENTIFY_ACTIVE_NS_LIST, 0);
+	if (ret)
+		return ret;
+	memcpy(&nsid, id, sizeof(nsid)); /* ascending; 0 ends the list */
+	if (!nsid)
+		return -ENODEV; /* no namespace attached */
+
+	ret = identify(ctrl, NVME_IDENTIFY_NS, nsid);
+	if (ret)
+		return ret;
+	ctrl->ns.nsid = nsid;
+	memcpy(&ctrl->ns.blocks, id, 8);
+	flbas = id[26] & 0xf;
+	ctrl->ns.lba_shift = id[128 + 4 * flbas + 2];
+	ctrl->ns.shared = id[30] & NVME_NS_NMIC_SHARED;
+	if (!ctrl->ns.blocks || ctrl->ns.lba_shift < 9 ||
+	    ctrl->ns.lba_shift > 12)
+		return -ENODEV; /* not a format we serve */
+	return 0;
+}
+
 static int ctrl_identify(struct nvme_ctrl *ctrl)
 {
 	const uint8_t *id = ctrl->identify.vaddr;
-	struct nvme_sqe sqe = {
-		.opcode = NVME_ADMIN_IDENTIFY,
-		.prp1 = ctrl->identify.iova,
-		.cdw10 = NVME_IDENTIFY_CTRL,
-	};
-	unsigned int mdts, flbas;
+	struct nvme_sqe sqe;
+	unsigned int mdts;
 	uint32_t granted;
 	int ret;
 
-	ret = nvme_admin_sync(ctrl, &sqe, NULL);
+	ret = identify(ctrl, NVME_IDENTIFY_CTRL, 0);
 	if (ret)
 		return ret;
 	copy_trimmed(ctrl->serial, id + 4, 20);
@@ -143,22 +185,9 @@ static int ctrl_identify(struct nvme_ctrl *ctrl)
 	ctrl->max_transfer =
 		nvme_max_transfer(mdts, NVME_CAP_MPSMIN(ctrl->cap));
 
-	sqe = (struct nvme_sqe){
-		.opcode = NVME_ADMIN_IDENTIFY,
-		.nsid = 1,
-		.prp1 = ctrl->identify.iova,
-		.cdw10 = NVME_IDENTIFY_NS,
-	};
-	ret = nvme_admin_sync(ctrl, &sqe, NULL);
+	ret = ctrl_identify_namespace(ctrl);
 	if (ret)
 		return ret;
-	ctrl->ns.nsid = 1;
-	memcpy(&ctrl->ns.blocks, id, 8);
-	flbas = id[26] & 0xf;
-	ctrl->ns.lba_shift = id[128 + 4 * flbas + 2];
-	if (!ctrl->ns.blocks || ctrl->ns.lba_shift < 9 ||
-	    ctrl->ns.lba_shift > 12)
-		return -ENODEV; /* no usable namespace 1 */
 
 	/* As many I/O queue pairs as the controller grants. */
 	sqe = (struct nvme_sqe){

@@ -53,6 +53,7 @@ struct nvme_namespace {
 	uint32_t nsid;
 	uint64_t blocks; /* NSZE */
 	unsigned int lba_shift; /* log2 of the block size */
+	bool shared; /* NMIC: other controllers may reach it too */
 };
 
 #define NVME_MAX_IOVA_RANGES 8
@@ -73,7 +74,7 @@ struct nvme_ctrl {
 	int irq_error;
 	char model[41];
 	char serial[21];
-	struct nvme_namespace ns; /* namespace 1 */
+	struct nvme_namespace ns; /* the first active namespace */
 
 	/* The doorbell page of BAR0, mapped for this process's own stores. */
 	volatile uint32_t *doorbells;

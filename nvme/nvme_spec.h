@@ -49,6 +49,9 @@
 #define NVME_ADMIN_SET_FEATURES 0x09
 
 #define NVME_IDENTIFY_NS 0x00
+#define NVME_IDENTIFY_ACTIVE_NS_LIST 0x02
+/* Identify Namespace byte 30, NMIC: may be attached to several controllers. */
+#define NVME_NS_NMIC_SHARED (1u << 0)
 #define NVME_IDENTIFY_CTRL 0x01
 #define NVME_FEAT_NUM_QUEUES 0x07
 
