@@ -64,8 +64,7 @@ static int check_vfio_pci(const char *bdf)
 	return ret;
 }
 
-/* The IOMMU group number of @bdf. */
-static int find_group(const char *bdf, unsigned long *group)
+int vfio_pci_iommu_group(const char *bdf, unsigned long *group)
 {
 	char name[64], *end;
 	int ret;
@@ -120,7 +119,7 @@ static int open_through_group(struct vfio_dmabuf_dev *dev, const char *bdf)
 	unsigned long group;
 	int ret;
 
-	ret = find_group(bdf, &group);
+	ret = vfio_pci_iommu_group(bdf, &group);
 	if (ret)
 		return ret;
 	dev->container_fd = open_container();

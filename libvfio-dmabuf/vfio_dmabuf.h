@@ -33,6 +33,13 @@ struct vfio_pci_addr {
  */
 int vfio_pci_addr_parse(const char *str, struct vfio_pci_addr *addr);
 
+/*
+ * The IOMMU group of the PCI device at @bdf (canonical form) in *@group.
+ * Devices in one group cannot be kept from each other's DMA.  -ENXIO when
+ * there is no such device or it has no group (no IOMMU).
+ */
+int vfio_pci_iommu_group(const char *bdf, unsigned long *group);
+
 /* Write the canonical "dddd:bb:dd.f" form; buf holds VFIO_PCI_ADDR_STRLEN. */
 void vfio_pci_addr_format(const struct vfio_pci_addr *addr, char *buf);
 
