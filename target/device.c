@@ -10,15 +10,15 @@
 
 #include "target.h"
 
-static int doorbell_register(struct target *t, struct target_device *d)
+static int doorbell_register(struct target_ctrl *tc, struct target_device *d)
 {
 	/* The page ctrl.c mapped: an export is made of whole CPU pages. */
 	struct vfio_dmabuf_range range = {
-		.offset = t->ctrl->doorbell_page,
+		.offset = tc->nvme->doorbell_page,
 		.length = (uint64_t)sysconf(_SC_PAGESIZE),
 	};
 
-	d->doorbell_fd = vfio_dmabuf_export(t->ctrl->dev, 0, &range, 1,
+	d->doorbell_fd = vfio_dmabuf_export(tc->nvme->dev, 0, &range, 1,
 					    O_CLOEXEC | O_RDWR);
 	if (d->doorbell_fd < 0)
 		return d->doorbell_fd;
@@ -38,13 +38,13 @@ static int doorbell_register(struct target *t, struct target_device *d)
 	return 0;
 }
 
-int target_device_get(struct target *t, struct ibv_context *verbs,
-		      struct target_device **devp)
+int target_device_get(struct target *t, struct target_ctrl *tc,
+		      struct ibv_context *verbs, struct target_device **devp)
 {
 	struct target_device *d;
 	int ret;
 
-	for (d = t->devices; d; d = d->next)
+	for (d = tc->devices; d; d = d->next)
 		if (d->verbs == verbs) {
 			*devp = d;
 			return 0;
@@ -58,27 +58,27 @@ int target_device_get(struct target *t, struct ibv_context *verbs,
 		free(d);
 		return -ENOMEM;
 	}
-	ret = doorbell_register(t, d);
+	ret = doorbell_register(tc, d);
 	if (ret) {
 		ibv_dealloc_pd(d->pd);
 		free(d);
 		return ret;
 	}
-	target_log(t, "doorbell page BAR0 %#llx registered on %s",
-		   (unsigned long long)t->ctrl->doorbell_page,
+	target_log(t, "%s: doorbell page BAR0 %#llx registered on %s",
+		   tc->nvme->bdf, (unsigned long long)tc->nvme->doorbell_page,
 		   ibv_get_device_name(verbs->device));
-	d->next = t->devices;
-	t->devices = d;
+	d->next = tc->devices;
+	tc->devices = d;
 	*devp = d;
 	return 0;
 }
 
-void target_devices_release(struct target *t)
+void target_devices_release(struct target_ctrl *tc)
 {
 	struct target_device *d;
 
-	while ((d = t->devices)) {
-		t->devices = d->next;
+	while ((d = tc->devices)) {
+		tc->devices = d->next;
 		ibv_dereg_mr(d->doorbell_mr);
 		close(d->doorbell_fd);
 		ibv_dealloc_pd(d->pd);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * doorbell-target: serve an NVMe controller bound to vfio-pci to RDMA
+ * doorbell-target: serve NVMe controllers bound to vfio-pci to RDMA
  * initiators, one I/O queue pair each.  See doorbell-target(8).
  */
 #include <errno.h>
@@ -132,40 +132,37 @@ static bool on_cm_event(struct target *t, struct rdma_cm_event *ev)
 	}
 }
 
-/*
- * Reset the controller under its initiators: disconnect every session
- * (what they had in flight is not acknowledged), reset, and serve anew.
- */
-static int target_reset(struct target *t)
+/* Reset every controller (SIGUSR1); the first failure ends the target. */
+static int target_reset_all(struct target *t)
 {
-	struct rdma_cm_id *id;
+	unsigned int i;
 	int ret;
 
-	target_log(t, "resetting the controller");
-	while (t->sessions) {
-		id = t->sessions->cm_id;
-		rdma_disconnect(id);
-		session_destroy(t->sessions);
-		rdma_destroy_id(id);
+	for (i = 0; i < t->nr_ctrls; i++) {
+		ret = target_ctrl_reset(t, &t->ctrls[i]);
+		if (ret)
+			return ret;
 	}
-	ret = nvme_ctrl_reset(t->ctrl);
-	if (ret)
-		target_log(t, "controller reset failed: %s",
-			   nvme_strerror(ret));
-	else
-		target_log(t, "controller ready again");
-	return ret;
+	return 0;
 }
 
-/* A controller that lost RDY or reports fatal status needs a reset. */
-static bool target_healthy(struct target *t)
+/*
+ * A controller that lost RDY or reports fatal status is reset, under
+ * its own initiators only.
+ */
+static int target_check_health(struct target *t)
 {
-	uint32_t csts;
+	unsigned int i;
 
-	if (vfio_dmabuf_bar_read(t->ctrl->dev, 0, NVME_REG_CSTS, &csts,
-				 sizeof(csts)))
-		return false;
-	return (csts & (NVME_CSTS_RDY | NVME_CSTS_CFS)) == NVME_CSTS_RDY;
+	for (i = 0; i < t->nr_ctrls; i++) {
+		if (target_ctrl_healthy(&t->ctrls[i]))
+			continue;
+		target_log(t, "%s: controller is not ready (CSTS)",
+			   t->ctrls[i].nvme->bdf);
+		if (target_ctrl_reset(t, &t->ctrls[i]))
+			return -EIO;
+	}
+	return 0;
 }
 
 /* Destroy the sessions whose threads found their connection dead. */
@@ -211,7 +208,7 @@ static int serve(struct target *t, int sig_fd)
 				return -EIO;
 			if (si.ssi_signo != SIGUSR1)
 				return 0;
-			if (target_reset(t))
+			if (target_reset_all(t))
 				return -EIO;
 		}
 		if (fds[0].revents & POLLIN) {
@@ -223,37 +220,15 @@ static int serve(struct target *t, int sig_fd)
 			if (destroy)
 				rdma_destroy_id(id);
 		}
-		if (!target_healthy(t)) {
-			target_log(t, "controller is not ready (CSTS)");
-			if (target_reset(t))
-				return -EIO;
-		}
+		if (target_check_health(t))
+			return -EIO;
 	}
-}
-
-/*
- * Every session registers the doorbell page's dma-buf, so a kernel that
- * cannot export one can serve nobody: say so at start-up, in the terms
- * of what is missing, not at the first connection.
- */
-static int target_check_export(struct target *t)
-{
-	int ret = vfio_dmabuf_export_supported(t->ctrl->dev);
-
-	if (ret == -ENOTTY || ret == -EOPNOTSUPP)
-		target_log(t, "%s: kernel lacks VFIO_DEVICE_FEATURE_DMA_BUF",
-			   t->ctrl->bdf);
-	else if (ret)
-		target_log(t, "%s: probing dma-buf export: %s", t->ctrl->bdf,
-			   nvme_strerror(ret));
-	return ret;
 }
 
 int main(int argc, char **argv)
 {
 	struct target_options o;
 	struct target t = {};
-	struct nvme_ctrl *ctrl;
 	sigset_t sigs;
 	int ret, sig_fd;
 
@@ -261,6 +236,7 @@ int main(int argc, char **argv)
 	if (ret)
 		return ret > 0 ? 0 : 2;
 	t.max_depth = o.max_depth;
+	t.verbose = o.verbose;
 
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -274,32 +250,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	fprintf(stderr, "doorbell-target: opening and resetting %s\n", o.bdf);
-	ret = nvme_ctrl_open(o.bdf, &ctrl);
-	if (ret) {
-		fprintf(stderr, "doorbell-target: %s: %s\n", o.bdf,
-			nvme_strerror(ret));
+	if (target_ctrls_open(&t, &o))
 		return 1;
-	}
-	t.ctrl = ctrl;
-	ret = target_check_export(&t);
-	if (ret) {
-		nvme_ctrl_close(ctrl);
-		return 1;
-	}
-	if (t.max_depth > ctrl->max_depth)
-		t.max_depth = ctrl->max_depth;
-	target_log(&t,
-		   "%s: %s (serial %s), namespace 1: %llu blocks of %u "
-		   "bytes, %u I/O queues",
-		   ctrl->bdf, ctrl->model, ctrl->serial,
-		   (unsigned long long)ctrl->ns.blocks,
-		   1u << ctrl->ns.lba_shift, ctrl->nr_io_queues);
-	if (ctrl->irq_error)
-		target_log(&t,
-			   "no MSI-X (%s): the event-driven two-sided mode "
-			   "is refused",
-			   nvme_strerror(ctrl->irq_error));
 	ret = listen_on(&t, o.bind_addr, o.port);
 	if (!ret) {
 		target_log(&t, "listening on %s port %s",
@@ -317,8 +269,7 @@ int main(int argc, char **argv)
 		rdma_destroy_id(t.listen_id);
 	if (t.cm_channel)
 		rdma_destroy_event_channel(t.cm_channel);
-	target_devices_release(&t);
-	nvme_ctrl_close(ctrl);
+	target_ctrls_close(&t);
 	target_log(&t, "stopped%s", ret ? " on an error" : "");
 	return ret ? 1 : 0;
 }

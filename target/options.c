@@ -12,13 +12,26 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: doorbell-target --device BDF [options]\n"
-		"  -d, --device BDF     NVMe controller bound to vfio-pci\n"
+		"  -d, --device BDF     NVMe controller bound to vfio-pci; up to %u,\n"
+		"                       one initiator on each (isolated mode)\n"
+		"  -i, --isolate        one initiator per controller, also with one\n"
+		"  -s, --shared-namespace\n"
+		"                       isolated, yet serve namespaces that other\n"
+		"                       controllers reach too\n"
 		"  -b, --bind ADDR      address to listen on (default: any)\n"
 		"  -p, --port PORT      rdma_cm port (default %s)\n"
 		"  -D, --max-depth N    largest queue depth granted (default %u)\n"
+		"  -v, --verbose        log each queue's DMA addresses\n"
 		"  -h, --help\n"
-		"SIGUSR1 resets the controller; SIGINT/SIGTERM stop the target.\n",
-		DB_DEFAULT_PORT, TARGET_MAX_DEPTH);
+		"SIGUSR1 resets the controllers; SIGINT/SIGTERM stop the target.\n",
+		TARGET_MAX_CTRLS, DB_DEFAULT_PORT, TARGET_MAX_DEPTH);
+}
+
+static bool same_function(const struct vfio_pci_addr *a,
+			  const struct vfio_pci_addr *b)
+{
+	return a->domain == b->domain && a->bus == b->bus &&
+	       a->device == b->device && a->function == b->function;
 }
 
 static int bad(FILE *err, const char *what, const char *arg)
@@ -34,14 +47,18 @@ int target_options_parse(int argc, char **argv, struct target_options *o,
 {
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'd' },
+		{ "isolate", no_argument, NULL, 'i' },
+		{ "shared-namespace", no_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "bind", required_argument, NULL, 'b' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "max-depth", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	struct vfio_pci_addr addr;
+	struct vfio_pci_addr addrs[TARGET_MAX_CTRLS];
 	unsigned long depth;
+	unsigned int i, j;
 	char *end;
 	int c;
 
@@ -50,10 +67,27 @@ int target_options_parse(int argc, char **argv, struct target_options *o,
 	/* From the start, every time: 0 makes getopt begin afresh. */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:b:p:D:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:isvb:p:D:h", opts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'd':
-			o->bdf = optarg;
+			if (o->nr_bdfs == TARGET_MAX_CTRLS) {
+				fprintf(err,
+					"doorbell-target: at most %u "
+					"controllers, not '%s' too\n",
+					TARGET_MAX_CTRLS, optarg);
+				return -EINVAL;
+			}
+			o->bdfs[o->nr_bdfs++] = optarg;
+			break;
+		case 'i':
+			o->isolate = true;
+			break;
+		case 's':
+			o->shared_namespace = true;
+			break;
+		case 'v':
+			o->verbose = true;
 			break;
 		case 'b':
 			o->bind_addr = optarg;
@@ -86,14 +120,28 @@ int target_options_parse(int argc, char **argv, struct target_options *o,
 	}
 	if (optind != argc)
 		return bad(err, "unexpected argument", argv[optind]);
-	if (!o->bdf)
+	if (!o->nr_bdfs)
 		return bad(err, "--device is required", NULL);
-	if (vfio_pci_addr_parse(o->bdf, &addr)) {
-		fprintf(err,
-			"doorbell-target: '%s' is not a PCI address "
-			"(DDDD:BB:DD.F)\n",
-			o->bdf);
-		return -EINVAL;
+	for (i = 0; i < o->nr_bdfs; i++) {
+		if (vfio_pci_addr_parse(o->bdfs[i], &addrs[i])) {
+			fprintf(err,
+				"doorbell-target: '%s' is not a PCI address "
+				"(DDDD:BB:DD.F)\n",
+				o->bdfs[i]);
+			return -EINVAL;
+		}
+		for (j = 0; j < i; j++)
+			if (same_function(&addrs[i], &addrs[j])) {
+				fprintf(err,
+					"doorbell-target: controller '%s' "
+					"given twice\n",
+					o->bdfs[i]);
+				return -EINVAL;
+			}
 	}
+	if (o->nr_bdfs > 1)
+		o->isolate = true;
+	if (o->shared_namespace && !o->isolate)
+		return bad(err, "--shared-namespace needs isolated mode", NULL);
 	return 0;
 }

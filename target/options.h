@@ -3,13 +3,21 @@
 #ifndef DOORBELL_TARGET_OPTIONS_H
 #define DOORBELL_TARGET_OPTIONS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* The deepest I/O queue the target grants an initiator. */
 #define TARGET_MAX_DEPTH 64
+/* The most controllers one target serves. */
+#define TARGET_MAX_CTRLS 8
 
 struct target_options {
-	const char *bdf; /* the NVMe controller, a valid PCI address */
+	/* The NVMe controllers, valid PCI addresses, none twice. */
+	const char *bdfs[TARGET_MAX_CTRLS];
+	unsigned int nr_bdfs;
+	bool isolate; /* one initiator per controller; implied by several */
+	bool shared_namespace; /* isolated, yet the namespace is shared */
+	bool verbose;
 	const char *bind_addr; /* NULL: any */
 	const char *port;
 	unsigned int max_depth; /* 2..TARGET_MAX_DEPTH */

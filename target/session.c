@@ -17,13 +17,30 @@
 
 #include "target.h"
 
-static int qid_alloc(struct target *t)
+/*
+ * The controller a new initiator gets: in shared mode the one there is,
+ * in isolated mode one that serves nobody yet.  -EBUSY when all are
+ * taken.
+ */
+static struct target_ctrl *ctrl_pick(struct target *t)
+{
+	unsigned int i;
+
+	if (!t->isolated)
+		return &t->ctrls[0];
+	for (i = 0; i < t->nr_ctrls; i++)
+		if (!t->ctrls[i].sessions)
+			return &t->ctrls[i];
+	return NULL;
+}
+
+static int qid_alloc(struct target_ctrl *tc)
 {
 	unsigned int q;
 
-	for (q = 1; q <= t->ctrl->nr_io_queues && q < 64; q++)
-		if (!(t->qids_in_use & (1ull << q))) {
-			t->qids_in_use |= 1ull << q;
+	for (q = 1; q <= tc->nvme->nr_io_queues && q < 64; q++)
+		if (!(tc->qids_in_use & (1ull << q))) {
+			tc->qids_in_use |= 1ull << q;
 			return q;
 		}
 	return -EBUSY;
@@ -97,6 +114,7 @@ static unsigned int session_queue_flags(const struct session *s)
 int session_create(struct target *t, struct rdma_cm_id *id,
 		   const struct db_connect_req *req, struct session **sp)
 {
+	struct target_ctrl *tc;
 	const char *step;
 	struct session *s;
 	unsigned int i;
@@ -105,16 +123,22 @@ int session_create(struct target *t, struct rdma_cm_id *id,
 	ret = target_check_connect(req, t->max_depth);
 	if (ret)
 		return ret;
-	qid = qid_alloc(t);
+	tc = ctrl_pick(t);
+	if (!tc)
+		return -EBUSY;
+	qid = qid_alloc(tc);
 	if (qid < 0)
 		return qid;
 
 	s = calloc(1, sizeof(*s));
 	if (!s) {
-		t->qids_in_use &= ~(1ull << qid);
+		tc->qids_in_use &= ~(1ull << qid);
 		return -ENOMEM;
 	}
+	tc->sessions++;
 	s->target = t;
+	s->tc = tc;
+	s->ctrl = tc->nvme;
 	s->cm_id = id;
 	s->mode = req->mode;
 	s->busy_poll = req->mode == DB_MODE_RING_BUSY ||
@@ -127,7 +151,7 @@ int session_create(struct target *t, struct rdma_cm_id *id,
 	ret = s->stop_fd < 0 ? -errno : 0;
 	if (!ret) {
 		step = "doorbell registration";
-		ret = target_device_get(t, id->verbs, &s->device);
+		ret = target_device_get(t, tc, id->verbs, &s->device);
 	}
 	if (!ret) {
 		step = "QP";
@@ -135,7 +159,7 @@ int session_create(struct target *t, struct rdma_cm_id *id,
 	}
 	if (!ret) {
 		step = "NVMe I/O queue";
-		ret = nvme_queue_create(t->ctrl, qid,
+		ret = nvme_queue_create(s->ctrl, qid,
 					target_session_depth(req, t->max_depth),
 					session_queue_flags(s), &s->queue);
 		if (ret) {
@@ -146,7 +170,7 @@ int session_create(struct target *t, struct rdma_cm_id *id,
 	if (!ret) {
 		step = "data buffer";
 		ret = nvme_dma_alloc(
-			t->ctrl, (size_t)s->queue.depth * t->ctrl->max_transfer,
+			s->ctrl, (size_t)s->queue.depth * s->ctrl->max_transfer,
 			&s->data);
 	}
 	if (!ret) {
@@ -199,7 +223,7 @@ static int bind_window(struct session *s, struct ibv_mw *mw, struct ibv_mr *mr,
 /* Post the SESSION_BINDS binds of the session's windows. */
 static int session_bind_windows(struct session *s)
 {
-	struct nvme_ctrl *ctrl = s->target->ctrl;
+	struct nvme_ctrl *ctrl = s->ctrl;
 	struct target_device *d = s->device;
 	struct db_ready *r = &s->ready;
 	uint64_t sq_db = nvme_sq_doorbell_offset(ctrl, s->queue.qid);
@@ -258,8 +282,17 @@ int session_start(struct session *s)
 	if (ret)
 		return -ret;
 	s->thread_running = true;
-	target_log(s->target, "session on I/O queue %u: mode %u, depth %u",
-		   s->queue.qid, s->mode, s->queue.depth);
+	target_log(s->target,
+		   "session on I/O queue %u of %s: mode %u, depth %u",
+		   s->queue.qid, s->ctrl->bdf, s->mode, s->queue.depth);
+	if (s->target->verbose)
+		target_log(s->target,
+			   "I/O queue %u of %s: SQ at IOVA %#llx, CQ at %#llx, "
+			   "data at %#llx (%zu bytes)",
+			   s->queue.qid, s->ctrl->bdf,
+			   (unsigned long long)s->queue.sq.iova,
+			   (unsigned long long)s->queue.cq.iova,
+			   (unsigned long long)s->data.iova, s->data.size);
 
 	return 0;
 }
@@ -306,7 +339,7 @@ void session_destroy(struct session *s)
 	if (s->cm_id->qp)
 		rdma_destroy_qp(s->cm_id);
 	if (s->queue.sq.vaddr) {
-		int ret = nvme_queue_delete(t->ctrl, &s->queue);
+		int ret = nvme_queue_delete(s->ctrl, &s->queue);
 
 		if (ret)
 			target_log(t, "deleting I/O queue %u: %s", s->queue.qid,
@@ -320,14 +353,15 @@ void session_destroy(struct session *s)
 		ibv_dereg_mr(s->cq_mr);
 	if (s->sq_mr)
 		ibv_dereg_mr(s->sq_mr);
-	nvme_dma_free(t->ctrl, &s->data);
+	nvme_dma_free(s->ctrl, &s->data);
 	if (s->cq)
 		ibv_destroy_cq(s->cq);
 	if (s->channel)
 		ibv_destroy_comp_channel(s->channel);
 	if (s->stop_fd >= 0)
 		close(s->stop_fd);
-	t->qids_in_use &= ~(1ull << s->queue.qid);
+	s->tc->qids_in_use &= ~(1ull << s->queue.qid);
+	s->tc->sessions--;
 	free(s->msgs);
 	s->cm_id->context = NULL;
 	free(s);

@@ -219,7 +219,7 @@ static int session_rdma(struct session *s, enum ibv_wr_opcode op, void *local,
 static int session_run_command(struct session *s, const struct db_msg *req)
 {
 	const struct db_command *c = &req->command;
-	struct nvme_ctrl *ctrl = s->target->ctrl;
+	struct nvme_ctrl *ctrl = s->ctrl;
 	uint32_t bytes;
 	struct db_msg rsp = { .magic = DB_PROTO_MAGIC,
 			      .type = DB_MSG_RESPONSE,

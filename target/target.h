@@ -24,10 +24,11 @@
 #define TARGET_BIND_TIMEOUT_MS 5000
 
 /*
- * What the target keeps per RDMA device: one PD for every session on it
- * and one registration of the controller's doorbell page.  The doorbell
- * MR grants no remote access itself; initiators reach their own two
- * doorbells only through windows bound to their QPs.
+ * What the target keeps per controller and RDMA device: one PD for every
+ * session of the controller on it and one registration of the
+ * controller's doorbell page.  The doorbell MR grants no remote access
+ * itself; initiators reach their own two doorbells only through windows
+ * bound to their QPs.
  */
 struct target_device {
 	struct ibv_context *verbs;
@@ -51,6 +52,8 @@ struct thread_usage {
  */
 struct session {
 	struct target *target;
+	struct target_ctrl *tc; /* the controller it was given */
+	struct nvme_ctrl *ctrl; /* tc->nvme */
 	struct target_device *device;
 	struct rdma_cm_id *cm_id;
 	enum db_mode mode;
@@ -80,14 +83,35 @@ struct session {
 	struct session *next;
 };
 
+/*
+ * An NVMe controller the target serves, with the IOMMU domain of its own
+ * vfio handle: the controller's DMA reaches only what was mapped there.
+ * Main thread only.
+ */
+struct target_ctrl {
+	struct nvme_ctrl *nvme;
+	unsigned long iommu_group;
+	struct target_device *devices;
+	uint64_t qids_in_use; /* bit q: I/O queue q has a session */
+	unsigned int sessions;
+};
+
+/*
+ * Shared mode: one controller serves every initiator, and each can aim
+ * its controller's DMA at every IOVA the target mapped, other
+ * initiators' included; for initiators that trust each other.  Isolated
+ * mode: each controller serves one initiator at a time, so its domain
+ * holds that initiator's rings and buffers and nobody else's.
+ */
 struct target {
-	struct nvme_ctrl *ctrl;
+	struct target_ctrl ctrls[TARGET_MAX_CTRLS];
+	unsigned int nr_ctrls;
+	bool isolated;
+	bool verbose; /* log each queue's DMA layout */
 	struct rdma_event_channel *cm_channel;
 	struct rdma_cm_id *listen_id;
-	struct target_device *devices;
 	struct session *sessions; /* main thread only */
 	int reap_fd; /* eventfd: a session thread died */
-	uint64_t qids_in_use; /* bit q: I/O queue q has a session */
 	unsigned int max_depth;
 };
 
@@ -104,9 +128,19 @@ int session_post_recv(struct session *s, unsigned int slot);
 int session_send(struct session *s, const struct db_msg *msg);
 
 /* Devices and the doorbell registration (device.c). */
-int target_device_get(struct target *t, struct ibv_context *verbs,
-		      struct target_device **devp);
-void target_devices_release(struct target *t);
+int target_device_get(struct target *t, struct target_ctrl *tc,
+		      struct ibv_context *verbs, struct target_device **devp);
+void target_devices_release(struct target_ctrl *tc);
+
+/* The controllers (controllers.c). */
+int target_ctrls_open(struct target *t, const struct target_options *o);
+void target_ctrls_close(struct target *t);
+/*
+ * Reset @tc under its initiators: disconnect its sessions (what they had
+ * in flight is not acknowledged), reset, and serve anew.
+ */
+int target_ctrl_reset(struct target *t, struct target_ctrl *tc);
+bool target_ctrl_healthy(const struct target_ctrl *tc);
 
 void target_log(struct target *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -20,7 +20,7 @@
 static int parse(struct target_options *o, char *msg, size_t len,
 		 const char *const *args)
 {
-	char *argv[16] = { "doorbell-target" };
+	char *argv[24] = { "doorbell-target" };
 	FILE *out = fmemopen(msg, len, "w");
 	int argc = 1, ret;
 
@@ -41,7 +41,11 @@ static void test_defaults(void **state)
 	char msg[1024];
 
 	assert_int_equal(PARSE(&o, msg, "--device", "0000:00:04.0"), 0);
-	assert_string_equal(o.bdf, "0000:00:04.0");
+	assert_int_equal(o.nr_bdfs, 1);
+	assert_string_equal(o.bdfs[0], "0000:00:04.0");
+	assert_false(o.isolate);
+	assert_false(o.shared_namespace);
+	assert_false(o.verbose);
 	assert_null(o.bind_addr);
 	assert_string_equal(o.port, DB_DEFAULT_PORT);
 	assert_int_equal(o.max_depth, TARGET_MAX_DEPTH);
@@ -56,13 +60,30 @@ static void test_every_option(void **state)
 	assert_int_equal(PARSE(&o, msg, "-d", "00:04.0", "-b", "10.0.0.1", "-p",
 			       "4800", "-D", "8"),
 			 0);
-	assert_string_equal(o.bdf, "00:04.0");
+	assert_string_equal(o.bdfs[0], "00:04.0");
 	assert_string_equal(o.bind_addr, "10.0.0.1");
 	assert_string_equal(o.port, "4800");
 	assert_int_equal(o.max_depth, 8);
 	assert_int_equal(PARSE(&o, msg, "--device=00:04.0", "--max-depth=64"),
 			 0);
 	assert_int_equal(o.max_depth, 64);
+}
+
+static void test_several_controllers_isolate(void **state)
+{
+	struct target_options o;
+	char msg[1024];
+
+	assert_int_equal(PARSE(&o, msg, "-d", "00:04.0", "-d", "0000:00:05.0",
+			       "--shared-namespace", "-v"),
+			 0);
+	assert_int_equal(o.nr_bdfs, 2);
+	assert_string_equal(o.bdfs[1], "0000:00:05.0");
+	assert_true(o.isolate);
+	assert_true(o.shared_namespace);
+	assert_true(o.verbose);
+	assert_int_equal(PARSE(&o, msg, "-d", "00:04.0", "--isolate"), 0);
+	assert_true(o.isolate);
 }
 
 static void test_help(void **state)
@@ -77,7 +98,7 @@ static void test_help(void **state)
 static void test_refusals_say_why(void **state)
 {
 	static const struct {
-		const char *args[5];
+		const char *args[20];
 		const char *says;
 	} bad[] = {
 		{ { NULL }, "--device is required" },
@@ -93,6 +114,14 @@ static void test_refusals_say_why(void **state)
 		{ { "-d", "00:04.0", "-x" }, "unknown option: -x" },
 		{ { "-d", "00:04.0", "extra" }, "unexpected argument: extra" },
 		{ { "-d" }, "option needs a value: -d" },
+		{ { "-d", "00:04.0", "-d", "0000:00:04.0" },
+		  "controller '0000:00:04.0' given twice" },
+		{ { "-d", "00:04.0", "-s" },
+		  "--shared-namespace needs isolated mode" },
+		{ { "-d", "0:1.0", "-d", "0:2.0", "-d", "0:3.0", "-d", "0:4.0",
+		    "-d", "0:5.0", "-d", "0:6.0", "-d", "0:7.0", "-d", "0:8.0",
+		    "-d", "0:9.0" },
+		  "at most 8 controllers, not '0:9.0' too" },
 	};
 	struct target_options o;
 	char msg[1024];
@@ -115,6 +144,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_option),
+		cmocka_unit_test(test_several_controllers_isolate),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_refusals_say_why),
 	};
