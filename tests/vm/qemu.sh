@@ -35,6 +35,7 @@ prepare_vm() {
 	local dir=$1 role=$2 peer_ip=$3
 	mkdir -p "$dir"
 	truncate -s 256M "$dir/nvme.img"
+	truncate -s 64M "$dir/iso-ns1.img" "$dir/iso-ns2.img"
 	truncate -s "$ivshmem" "$dir/ivshmem.bin"
 	echo "$SRC/tests/vm/guest-run.sh" >"$dir/runner"
 	{
@@ -83,10 +84,27 @@ start_vm() {
 		-device ivshmem-plain,memdev=shm
 		-device pci-testdev
 		-netdev "$netdev" -device "virtio-net-pci,netdev=net0,mac=$mac"
+		# A subsystem of two controllers at fixed addresses (00:10.0
+		# and 00:11.0), each with a private namespace on a file of its
+		# own, for the target's isolated mode (a subsystem's
+		# controllers share its serial).  They come last, so the
+		# first NVMe controller is still the one above.
+		-device nvme-subsys,id=iso,nqn=nqn.2026-12.invalid.doorbell:iso
+		-device nvme,id=isoa,serial=doorbell-iso,subsys=iso,addr=0x10
+		-drive "file=$dir/iso-ns1.img,if=none,id=isoa-ns,format=raw"
+		-device nvme-ns,drive=isoa-ns,bus=isoa,nsid=1,shared=off
+		-device nvme,id=isob,serial=doorbell-iso,subsys=iso,addr=0x11
+		-drive "file=$dir/iso-ns2.img,if=none,id=isob-ns,format=raw"
+		-device nvme-ns,drive=isob-ns,bus=isob,nsid=2,shared=off
 	)
 	[ -n "$cpu" ] && args+=(-cpu "$cpu")
-	[ -n "$qemu_trace" ] &&
-		args+=(-trace "enable=$qemu_trace" -D "$dir/qemu-trace.log")
+	if [ -n "$qemu_trace" ]; then
+		local event
+		for event in ${qemu_trace//,/ }; do
+			args+=(-trace "enable=$event")
+		done
+		args+=(-D "$dir/qemu-trace.log")
+	fi
 	echo "qemu-system-x86_64 ${args[*]}" >"$dir/qemu.cmdline"
 	timeout -k 10 "$timeout" qemu-system-x86_64 "${args[@]}" \
 		>"$dir/qemu.log" 2>&1 </dev/null &

@@ -4,13 +4,14 @@
 
 TARGET_LOG=${TARGET_LOG:-/tmp/doorbell-target.log}
 
-# target_start BDF ADDR: start doorbell-target on the NVMe controller BDF,
-# listening on ADDR, and wait until it listens.  Sets TARGET_PID.
+# target_start BDF ADDR [ARGS...]: start doorbell-target on the NVMe
+# controller BDF, listening on ADDR, with more ARGS if given (further
+# --device options, say), and wait until it listens.  Sets TARGET_PID.
 target_start() {
 	# The log outlives a test in a session's shared boot, so only what
 	# this target writes, past TARGET_LOG_START, counts.
 	TARGET_LOG_START=$(stat -c %s "$TARGET_LOG" 2>/dev/null || echo 0)
-	"$(build_tool doorbell-target)" --device "$1" --bind "$2" \
+	"$(build_tool doorbell-target)" --device "$1" --bind "$2" "${@:3}" \
 		>>"$TARGET_LOG" 2>&1 &
 	TARGET_PID=$!
 	for _ in $(seq 300); do

@@ -60,5 +60,8 @@ vfio_undo() {
 
 # The devices the harness gives every VM.
 NVME_ID=1b36:0010
+# The subsystem's two controllers with private namespaces (qemu.sh).
+ISO_A_BDF=0000:00:10.0
+ISO_B_BDF=0000:00:11.0
 IVSHMEM_ID=1af4:1110
 TESTDEV_ID=1b36:0005	# QEMU pci-testdev: 4 KiB memory BAR0, I/O BAR1
