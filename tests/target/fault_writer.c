@@ -9,9 +9,13 @@
  *	acknowledged, append i to ACKLOG (with write(2), so a kill -9 loses
  *	nothing already logged).  Stops at the first error, which it
  *	prints; exit status 1 then.
+ *	The namespace the writes went to is noted in ACKLOG.nsid.
  *   fault_writer verify SERVER BASE SEED ACKLOG
  *	Read back every extent ACKLOG lists and compare it with its
  *	pattern: an acknowledged write that is not on the media fails.
+ *	A target in isolated mode hands each initiator a controller of
+ *	its own, so the reader connects until it is given the namespace
+ *	the writer had.
  *
  * Exit status 3 means the target could not be reached at all.
  */
@@ -55,6 +59,57 @@ static struct dbi_session *connect_to(const char *server, enum db_mode mode)
 	return s;
 }
 
+/* ACKLOG.nsid: where the writer's namespace ID is kept. */
+static void nsid_path(char *path, size_t len, const char *acklog)
+{
+	snprintf(path, len, "%s.nsid", acklog);
+}
+
+static int note_nsid(const char *acklog, uint32_t nsid)
+{
+	char path[512];
+	FILE *f;
+
+	nsid_path(path, sizeof(path), acklog);
+	f = fopen(path, "w");
+	if (!f || fprintf(f, "%u\n", nsid) < 0 || fclose(f)) {
+		perror(path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A session on the namespace the writer of @acklog had: the first one
+ * that is, holding the others open meanwhile so that each new connection
+ * gets another controller.
+ */
+static struct dbi_session *connect_for(const char *server, const char *acklog)
+{
+	struct dbi_session *held[8], *s = NULL;
+	unsigned int n = 0, i;
+	uint32_t nsid = 0;
+	char path[512];
+	FILE *f;
+
+	nsid_path(path, sizeof(path), acklog);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%u", &nsid) != 1)
+			nsid = 0;
+		fclose(f);
+	}
+	for (;;) {
+		s = connect_to(server, DB_MODE_ONE_SIDED);
+		if (!nsid || dbi_geometry(s)->nsid == nsid || n == 8)
+			break;
+		held[n++] = s;
+	}
+	for (i = 0; i < n; i++)
+		dbi_disconnect(held[i]);
+	return s;
+}
+
 static int do_write(const char *server, uint64_t base, uint32_t count,
 		    uint32_t seed, const char *acklog, enum db_mode mode)
 {
@@ -69,6 +124,8 @@ static int do_write(const char *server, uint64_t base, uint32_t count,
 		perror(acklog);
 		return 1;
 	}
+	if (note_nsid(acklog, dbi_geometry(s)->nsid))
+		return 1;
 	for (i = 0; i < count; i++) {
 		pattern(buf, seed, i);
 		ret = dbi_write(s, base + (uint64_t)i * (EXTENT / bs),
@@ -91,7 +148,7 @@ static int do_write(const char *server, uint64_t base, uint32_t count,
 static int do_verify(const char *server, uint64_t base, uint32_t seed,
 		     const char *acklog)
 {
-	struct dbi_session *s = connect_to(server, DB_MODE_ONE_SIDED);
+	struct dbi_session *s = connect_for(server, acklog);
 	uint32_t bs = dbi_geometry(s)->block_size, i, n = 0, bad = 0;
 	uint8_t want[EXTENT], got[EXTENT];
 	FILE *f = fopen(acklog, "r");

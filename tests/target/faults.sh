@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Faults, across two VMs: VM a runs doorbell-target on its NVMe
-# controller, VM b's initiators write to it one-sided and log every write
-# the target acknowledged.  Then:
+# controller, VM b's initiators write to it and log every write the
+# target acknowledged.  Then, in shared mode and again in isolated mode
+# (the subsystem's two controllers, one initiator each):
 #   1. an initiator is killed mid-stream: the target frees its queue;
 #   2. an initiator's host falls silent (its address goes away, the
 #      process dies): the target's keepalive finds out and frees the
@@ -29,6 +30,7 @@ if [ "$VM_ROLE" = a ]; then
 	nvme=$(vfio_bind "$NVME_ID") || exit 1
 	target_start "$nvme" "$TARGET_IP"
 	echo "$TARGET_PID" >/tmp/target.pid
+	echo "$nvme" >/tmp/target-devices
 	{
 		printf 'export NVME_BDF=%q TARGET_IP=%q\n' "$nvme" "$TARGET_IP"
 		printf 'export RDMAV_DRIVERS=%q\n' "$RDMAV_DRIVERS"
@@ -44,6 +46,8 @@ if [ "$VM_ROLE" = a ]; then
 	target_stop
 	grep -q "dropping I/O queue" "$TARGET_LOG" ||
 		fail "the target never dropped a silent initiator's queue"
+	grep -q "mode: isolated" "$TARGET_LOG" ||
+		fail "the target never ran in isolated mode"
 	exit 0
 fi
 
@@ -107,21 +111,12 @@ for _ in $(seq 120); do
 done
 expect_ok "the target answers" "$cli" "$TARGET_IP" info
 
-log "1. an initiator killed mid-stream"
-"$writer" write "$TARGET_IP" 0 3000 1 /tmp/ack1 &
-pid=$!
-in_flight /tmp/ack1
-kill -KILL "$pid"
-wait "$pid"
-[ -s /tmp/ack1 ] || fail "no write was acknowledged before the kill"
-wait_sessions 0
-verify 0 1 /tmp/ack1
-
 # silence BASE COUNT SEED ACKLOG MODE LOAD_S: a MODE writer of up to COUNT
-# extents from block BASE on falls silent LOAD_S seconds into its stream.  Taking its address away silences it
-# without a goodbye: nothing it sends leaves, and whatever comes in for
-# that address is dropped.  (A link bounce would do too, but leaves
-# 6.12's Soft-RoCE unable to connect again.)
+# extents from block BASE on falls silent LOAD_S seconds into its stream.
+# Taking its address away silences it without a goodbye: nothing it
+# sends leaves, and whatever comes in for that address is dropped.  (A
+# link bounce would do too, but leaves 6.12's Soft-RoCE unable to connect
+# again.)
 silence() {
 	local pid
 	"$writer" write "$TARGET_IP" "$1" "$2" "$3" "$4" "$5" &
@@ -139,37 +134,56 @@ silence() {
 	verify "$1" "$3" "$4"
 }
 
-log "2. an initiator's host falls silent"
-silence 25000 3000 2 /tmp/ack2 one-sided 0
+# faults MODE: every fault against the target as it runs now, in MODE.
+# Each step's extents are verified before a later step may write over
+# them.
+faults() {
+	rm -f /tmp/ack*
+	log "$1: 1. an initiator killed mid-stream"
+	"$writer" write "$TARGET_IP" 0 3000 1 /tmp/ack1 &
+	pid=$!
+	in_flight /tmp/ack1
+	kill -KILL "$pid"
+	wait "$pid"
+	[ -s /tmp/ack1 ] || fail "no write was acknowledged before the kill"
+	wait_sessions 0
+	verify 0 1 /tmp/ack1
 
-# Keepalives (every 2 s) go out between two-sided commands, so their
-# completions come in while the target waits for a command's data.
-# Those must still count, or the next silence goes unnoticed.
-# Its extents lie past the other steps', in the image's second 64 MiB.
-log "2b. a two-sided writer's host falls silent after 7 s of load"
-silence 131072 40000 6 /tmp/ack6 two-sided-event 7
+	log "$1: 2. an initiator's host falls silent"
+	silence 25000 3000 2 /tmp/ack2 one-sided 0
 
-log "3. the target restarts under a writer"
-"$writer" write "$TARGET_IP" 50000 3000 3 /tmp/ack3 &
-pid=$!
-in_flight /tmp/ack3
-expect_eq "target restarted" "$(ctl restart)" ok
-wait "$pid" && fail "the writer saw no error when the target died"
-verify 50000 3 /tmp/ack3
+	# Keepalives (every 2 s) go out between two-sided commands, so their
+	# completions come in while the target waits for a command's data.
+	# Those must still count, or the next silence goes unnoticed.
+	log "$1: 2b. a two-sided writer's host falls silent after 7 s of load"
+	silence 28000 12000 6 /tmp/ack6 two-sided-event 7
 
-log "4. the controller is reset under two writers"
-"$writer" write "$TARGET_IP" 75000 3000 4 /tmp/ack4 &
-pid4=$!
-"$writer" write "$TARGET_IP" 100000 3000 5 /tmp/ack5 &
-pid5=$!
-in_flight /tmp/ack4
-in_flight /tmp/ack5
-wait_sessions 2
-expect_eq "controller reset" "$(ctl reset)" ok
-wait "$pid4" && fail "writer 4 saw no error across the reset"
-wait "$pid5" && fail "writer 5 saw no error across the reset"
-verify 75000 4 /tmp/ack4
-verify 100000 5 /tmp/ack5
+	log "$1: 3. the target restarts under a writer"
+	"$writer" write "$TARGET_IP" 50000 3000 3 /tmp/ack3 &
+	pid=$!
+	in_flight /tmp/ack3
+	expect_eq "target restarted" "$(ctl restart)" ok
+	wait "$pid" && fail "the writer saw no error when the target died"
+	verify 50000 3 /tmp/ack3
+
+	log "$1: 4. the controller is reset under two writers"
+	"$writer" write "$TARGET_IP" 75000 3000 4 /tmp/ack4 &
+	pid4=$!
+	"$writer" write "$TARGET_IP" 100000 3000 5 /tmp/ack5 &
+	pid5=$!
+	in_flight /tmp/ack4
+	in_flight /tmp/ack5
+	wait_sessions 2
+	expect_eq "controller reset" "$(ctl reset)" ok
+	wait "$pid4" && fail "writer 4 saw no error across the reset"
+	wait "$pid5" && fail "writer 5 saw no error across the reset"
+	verify 75000 4 /tmp/ack4
+	verify 100000 5 /tmp/ack5
+	wait_sessions 0
+}
+
+faults shared
+expect_eq "target restarted in isolated mode" "$(ctl isolate)" ok
 wait_sessions 0
-
+faults isolated
 log "all faults survived"

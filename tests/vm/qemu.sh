@@ -34,7 +34,7 @@ vm_kernel_and_initrd() {
 prepare_vm() {
 	local dir=$1 role=$2 peer_ip=$3
 	mkdir -p "$dir"
-	truncate -s 256M "$dir/nvme.img"
+	truncate -s 64M "$dir/nvme.img"
 	truncate -s 64M "$dir/iso-ns1.img" "$dir/iso-ns2.img"
 	truncate -s "$ivshmem" "$dir/ivshmem.bin"
 	echo "$SRC/tests/vm/guest-run.sh" >"$dir/runner"
