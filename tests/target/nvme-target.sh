@@ -72,10 +72,17 @@ target_log | grep -q "mode: isolated, one initiator per controller, 2 controller
 	fail "no isolated mode in the start-up lines"
 "$(build_tool target_test)" --isolated "$RXE_B_IP" "$RXE_A_IP" \
 	"$VM_SHARE/iso-ns%u.img" "$VM_SHARE/qemu-trace.log" "$extents" || rc=1
-"$(build_tool dma_attack_test)" "$RXE_B_IP" "$RXE_A_IP" \
-	"$VM_SHARE/iso-ns%u.img" "$TARGET_LOG" "$VM_SHARE/qemu-trace.log" || rc=1
+# The attacks test the IOMMU and the target's user space, not the
+# kernel series; under KASAN the flood of vIOMMU faults they raise takes
+# minutes, so they run on the normal kernel only.
+attacks=1
+debug_kernel && attacks=0
+[ "$attacks" -eq 1 ] && { "$(build_tool dma_attack_test)" "$RXE_B_IP" \
+	"$RXE_A_IP" "$VM_SHARE/iso-ns%u.img" "$TARGET_LOG" \
+	"$VM_SHARE/qemu-trace.log" || rc=1; }
 target_stop
 [ "$rc" -eq 0 ] || fail "isolated mode"
+[ "$attacks" -eq 1 ] || exit 0
 faults=$(($(dmesg | grep -c "DMAR: \[DMA") - faults_before))
 # The kernel logs the faults (as many as its rate limit lets through),
 # and nothing worse: the session's splat check covers that.
