@@ -38,6 +38,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backing_file.h"
 #include "check.h"
 #include "doorbell_initiator.h"
 #include "nvme_spec.h"
@@ -127,22 +128,12 @@ static bool find_layout(uint32_t nsid, uint16_t qid, struct layout *v)
 	return found && v->admin_sq;
 }
 
-static int open_backing(uint32_t nsid)
-{
-	const char *mark = strstr(backing, "%u");
-	char path[512];
-
-	snprintf(path, sizeof(path), "%.*s%u%s", (int)(mark - backing), backing,
-		 nsid, mark + 2);
-	return open(path, O_RDONLY);
-}
-
 /* FNV-1a over the whole backing file of namespace @nsid. */
 static uint64_t backing_digest(uint32_t nsid)
 {
 	static uint8_t buf[1 << 20];
 	uint64_t h = 0xcbf29ce484222325ull;
-	int fd = open_backing(nsid);
+	int fd = backing_file_open(backing, nsid);
 	ssize_t n, i;
 
 	if (fd < 0)
@@ -157,7 +148,7 @@ static uint64_t backing_digest(uint32_t nsid)
 static bool backing_block(uint32_t nsid, uint64_t lba, uint32_t bs,
 			  uint8_t *out)
 {
-	int fd = open_backing(nsid);
+	int fd = backing_file_open(backing, nsid);
 	bool ok = fd >= 0 && pread(fd, out, bs, lba * bs) == (ssize_t)bs;
 
 	if (fd >= 0)

@@ -36,6 +36,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backing_file.h"
 #include "check.h"
 #include "proc_interrupts.h"
 #include "doorbell_initiator.h"
@@ -78,26 +79,13 @@ static void fill(uint8_t *buf, size_t len, uint32_t seed)
 	}
 }
 
-/* The backing file of namespace @nsid: BACKING_FILE, its %u filled in. */
-static int open_backing(uint32_t nsid)
-{
-	const char *mark = strstr(backing, "%u");
-	char path[512];
-
-	if (!mark)
-		return open(backing, O_RDONLY);
-	snprintf(path, sizeof(path), "%.*s%u%s", (int)(mark - backing),
-		 backing, nsid, mark + 2);
-	return open(path, O_RDONLY);
-}
-
 /* Does the backing file of @s's namespace hold @buf at block @lba? */
 static bool on_backing_file(struct dbi_session *s, uint64_t lba,
 			    const uint8_t *buf, size_t len)
 {
 	uint32_t bs = dbi_geometry(s)->block_size;
 	uint8_t *got = malloc(len);
-	int fd = open_backing(dbi_geometry(s)->nsid);
+	int fd = backing_file_open(backing, dbi_geometry(s)->nsid);
 	bool same;
 
 	same = fd >= 0 && got &&
