@@ -12,20 +12,36 @@ SPLAT='WARNING:|BUG:|KASAN:|UBSAN:|Oops|Kernel panic|general protection fault|'
 SPLAT+='INFO: (possible|inconsistent|task .* blocked|suspicious RCU)|'
 SPLAT+='unreferenced object|Call Trace:'
 
-# vm_kernel_and_initrd: resolve $kernel (building the variant if unset)
-# and set $initrd, rebuilding the initramfs when its sources changed.
+# vm_kernel_and_initrd: resolve $kernel (building the variant, or
+# fetching Debian's image for the debian variant, if unset) and set
+# $initrd, rebuilding the initramfs when its sources changed.  A kernel
+# that comes with a module tree (lib/modules/<release> beside its boot/)
+# gets the modules its root mount needs in its initramfs, and the tree
+# in the guest (kernel_args).
 vm_kernel_and_initrd() {
+	local modules=
 	if [ -z "$kernel" ]; then
-		kernel=$("$SRC/kernel/build.sh" --variant "$variant" | tail -n1) ||
-			{ echo "vm: kernel build failed" >&2; return 1; }
+		case $variant in
+		debian) kernel=$("$SRC/tests/vm/debian-image.sh" | tail -n1) ;;
+		*) kernel=$("$SRC/kernel/build.sh" --variant "$variant" | tail -n1) ;;
+		esac || { echo "vm: no $variant kernel" >&2; return 1; }
 	fi
 	[ -r "$kernel" ] || { echo "vm: no kernel at $kernel" >&2; return 1; }
-	# The initramfs depends only on busybox and tests/vm/init.
+	kernel_args=
 	initrd=$WORK/initramfs.cpio.gz
+	if [ -d "$(dirname "$kernel")/../lib/modules" ]; then
+		modules=$(cd "$(dirname "$kernel")/../lib/modules" && echo "$PWD"/*)
+		[ -d "$modules" ] || { echo "vm: no module tree for $kernel" >&2; return 1; }
+		kernel_args="doorbell.modules=$modules"
+		initrd=$WORK/initramfs-${modules##*/}.cpio.gz
+	fi
+	# The initramfs depends only on busybox, tests/vm/init and the
+	# kernel's modules.
 	if [ ! -f "$initrd" ] || [ "$SRC/tests/vm/init" -nt "$initrd" ] ||
-	   [ "$SRC/tests/vm/mkinitramfs.sh" -nt "$initrd" ]; then
+	   [ "$SRC/tests/vm/mkinitramfs.sh" -nt "$initrd" ] ||
+	   { [ -n "$modules" ] && [ "$modules" -nt "$initrd" ]; }; then
 		mkdir -p "$WORK"
-		"$SRC/tests/vm/mkinitramfs.sh" "$initrd" || return 1
+		"$SRC/tests/vm/mkinitramfs.sh" "$initrd" $modules || return 1
 	fi
 }
 
@@ -68,7 +84,7 @@ start_vm() {
 	# can miss its ticks and panic the boot ("timer doesn't work through
 	# Interrupt-remapped IO-APIC"), seen with two VMs booting at once.
 	local append="console=ttyS0 panic=-1 no_timer_check intel_iommu=on"
-	append+=" rdinit=/init"
+	append+=" rdinit=/init${kernel_args:+ $kernel_args}"
 	local args=(
 		-M q35,kernel-irqchip=split -accel tcg -smp 2 -m "$mem"
 		-global q35-pcihost.pci-hole64-size=256G
