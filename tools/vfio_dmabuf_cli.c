@@ -138,34 +138,6 @@ static int cmd_read(const char *bdf, const char *bar_s, const char *off_s,
 	return 0;
 }
 
-static int cmd_exportable(const char *bdf)
-{
-	struct vfio_dmabuf_range r[4];
-	struct vfio_dmabuf_dev *dev;
-	unsigned int bar, i, n;
-	int ret;
-
-	if (open_device(bdf, &dev))
-		return 1;
-	ret = vfio_dmabuf_export_supported(dev);
-	if (ret) {
-		vfio_dmabuf_close(dev);
-		return report(bdf, "this kernel cannot export dma-bufs", ret);
-	}
-	for (bar = 0; bar < VFIO_DMABUF_NUM_BARS; bar++) {
-		ret = vfio_dmabuf_bar_exportable(dev, bar, r, 4, &n);
-		if (ret) {
-			vfio_dmabuf_close(dev);
-			return report(bdf, "exportable ranges", ret);
-		}
-		for (i = 0; i < n; i++)
-			printf("BAR%u %#" PRIx64 " %#" PRIx64 "\n", bar,
-			       r[i].offset, r[i].length);
-	}
-	vfio_dmabuf_close(dev);
-	return 0;
-}
-
 static const char *export_error(int err)
 {
 	switch (err) {
@@ -184,6 +156,36 @@ static const char *export_error(int err)
 	default:
 		return strerror(-err);
 	}
+}
+
+static int cmd_exportable(const char *bdf)
+{
+	struct vfio_dmabuf_range r[4];
+	struct vfio_dmabuf_dev *dev;
+	unsigned int bar, i, n;
+	int ret;
+
+	if (open_device(bdf, &dev))
+		return 1;
+	ret = vfio_dmabuf_export_supported(dev);
+	if (ret) {
+		vfio_dmabuf_close(dev);
+		fprintf(stderr, "%s: %s: cannot export dma-bufs: %s\n", prog,
+			bdf, export_error(ret));
+		return 1;
+	}
+	for (bar = 0; bar < VFIO_DMABUF_NUM_BARS; bar++) {
+		ret = vfio_dmabuf_bar_exportable(dev, bar, r, 4, &n);
+		if (ret) {
+			vfio_dmabuf_close(dev);
+			return report(bdf, "exportable ranges", ret);
+		}
+		for (i = 0; i < n; i++)
+			printf("BAR%u %#" PRIx64 " %#" PRIx64 "\n", bar,
+			       r[i].offset, r[i].length);
+	}
+	vfio_dmabuf_close(dev);
+	return 0;
 }
 
 static int cmd_export(const char *bdf, const char *bar_s, const char *off_s,
