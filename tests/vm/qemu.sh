@@ -113,7 +113,11 @@ start_vm() {
 		-drive "file=$dir/iso-ns2.img,if=none,id=isob-ns,format=raw"
 		-device nvme-ns,drive=isob-ns,bus=isob,nsid=2,shared=off
 	)
-	[ -n "$cpu" ] && args+=(-cpu "$cpu")
+	# QEMU's default model (qemu64) lacks RDRAND, and without it the
+	# kernel's RNG waits minutes for entropy under TCG, as does every
+	# getrandom() in user space meanwhile.  RDRAND leaves the family and
+	# vendor (and so the p2p mapper's decision) as they are.
+	args+=(-cpu "${cpu:-qemu64,+rdrand}")
 	if [ -n "$qemu_trace" ]; then
 		local event
 		for event in ${qemu_trace//,/ }; do
