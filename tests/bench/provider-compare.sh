@@ -46,11 +46,11 @@ declare -A res
 for round in $(seq $ROUNDS); do
 	for provider in librxe dbrxe; do
 		for t in ib_write_lat ib_send_lat ib_read_lat ib_atomic_lat; do
-			row=$(run_pair $provider $t -s 8 -n 1000) || exit 1
+			row=$(run_pair $provider $t -s 8 -n 500) || exit 1
 			res[$provider.$t.typ]+="$(echo "$row" | awk '{ print $5 }') "
 			res[$provider.$t.p99]+="$(echo "$row" | awk '{ print $8 }') "
 		done
-		row=$(run_pair $provider ib_write_bw -s 65536 -n 500) || exit 1
+		row=$(run_pair $provider ib_write_bw -s 65536 -n 300) || exit 1
 		res[$provider.ib_write_bw.bw]+="$(echo "$row" | awk '{ print $4 }') "
 	done
 	log "round $round done"

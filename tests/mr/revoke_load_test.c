@@ -42,7 +42,8 @@
 #define BATCH 8			/* writes per post, the last one signaled */
 #define SLOTS 512		/* 4-byte slots the writes cycle through */
 #define MR_IOVA 0x6600000000ull
-#define AFTER 1000		/* writes through the new registration */
+/* Writes through the new registration: half the count before, at most 1000 */
+#define AFTER_MAX 1000
 
 enum trigger { MEMORY_DISABLE, RESET, CLOSE };
 
@@ -219,6 +220,7 @@ static void test_trigger(enum trigger how, unsigned long before)
 		.off = how == RESET ? 0x1000 : 0,
 		.len = 4096,
 	};
+	unsigned long after = before / 2 < AFTER_MAX ? before / 2 : AFTER_MAX;
 	struct stream s = {};
 	unsigned long at, last_seq;
 	int seen = -1;
@@ -279,11 +281,11 @@ static void test_trigger(enum trigger how, unsigned long before)
 	if (!ok || rc_reconnect(&a, &b))
 		exit(1);
 	s.rkey = t.mr->rkey;
-	run_stream(&s, AFTER);
-	check(atomic_load(&s.done) == AFTER && !s.first_error,
-	      "%s: %d writes through the new MR succeed", name, AFTER);
+	run_stream(&s, after);
+	check(atomic_load(&s.done) == after && !s.first_error,
+	      "%s: %lu writes through the new MR succeed", name, after);
 	if (how != RESET) {
-		last_seq = AFTER - 1;
+		last_seq = after - 1;
 		ok = !read_file(shm_file, t.off + (last_seq % SLOTS) * 4, &got,
 				4);
 		check(ok && got == last_seq,
@@ -308,6 +310,10 @@ int main(int argc, char **argv)
 	shm_file = argv[6];
 	nvme_bdf = argv[7];
 	before = strtoul(argv[8], NULL, 0);
+	if (before < 2) {
+		fprintf(stderr, "revoke_load: WRITES must be 2 or more\n");
+		return 2;
+	}
 	trace = argc == 10 ? argv[9] : NULL;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (rc_side_open(&a, argv[1], atoi(argv[2])) ||
