@@ -210,6 +210,8 @@ int vfio_dmabuf_open_iface(const struct vfio_pci_addr *addr,
 		ret = open_through_group(dev, bdf);
 	else
 		ret = open_through_cdev(dev, bdf);
+	if (!ret)
+		ret = vfio_dmabuf_dev_read_regions(dev);
 	if (ret) {
 		vfio_dmabuf_close(dev);
 		return ret;

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <linux/pci_regs.h>
@@ -14,22 +13,11 @@
 
 #include "private.h"
 
-/* Read @len bytes of config space at @pos; @cfg_off is the region's. */
-static int config_read(struct vfio_dmabuf_dev *dev, uint64_t cfg_off,
-		       unsigned int pos, void *buf, size_t len)
-{
-	return vfio_dmabuf_dev_pread(dev, cfg_off + pos, buf, len);
-}
-
 /* The MSI-X table and PBA as page-aligned holes in BAR @bar. */
 static int msix_holes(struct vfio_dmabuf_dev *dev, unsigned int bar,
 		      uint64_t page, struct vfio_dmabuf_hole *holes,
 		      unsigned int *nr)
 {
-	struct vfio_region_info cfg = {
-		.argsz = sizeof(cfg),
-		.index = VFIO_PCI_CONFIG_REGION_INDEX,
-	};
 	uint32_t table, pba;
 	uint16_t status, ctrl;
 	uint8_t pos, hdr[2];
@@ -37,28 +25,26 @@ static int msix_holes(struct vfio_dmabuf_dev *dev, unsigned int bar,
 	int guard = 48, ret;
 
 	*nr = 0;
-	if (ioctl(dev->device_fd, VFIO_DEVICE_GET_REGION_INFO, &cfg))
-		return -errno;
-	ret = config_read(dev, cfg.offset, PCI_STATUS, &status, 2);
+	ret = vfio_dmabuf_config_read(dev, PCI_STATUS, &status, 2);
 	if (ret || !(status & PCI_STATUS_CAP_LIST))
 		return ret;
-	ret = config_read(dev, cfg.offset, PCI_CAPABILITY_LIST, &pos, 1);
+	ret = vfio_dmabuf_config_read(dev, PCI_CAPABILITY_LIST, &pos, 1);
 	while (!ret && pos && guard--) {
-		ret = config_read(dev, cfg.offset, pos, hdr, 2);
+		ret = vfio_dmabuf_config_read(dev, pos, hdr, 2);
 		if (ret)
 			return ret;
 		if (hdr[0] != PCI_CAP_ID_MSIX) {
 			pos = hdr[1];
 			continue;
 		}
-		ret = config_read(dev, cfg.offset, pos + PCI_MSIX_FLAGS, &ctrl,
-				  2);
-		ret = ret   ?:
-			      config_read(dev, cfg.offset, pos + PCI_MSIX_TABLE,
-					  &table, 4);
-		ret = ret   ?:
-			      config_read(dev, cfg.offset, pos + PCI_MSIX_PBA,
-					  &pba, 4);
+		ret = vfio_dmabuf_config_read(dev, pos + PCI_MSIX_FLAGS, &ctrl,
+					      2);
+		if (!ret)
+			ret = vfio_dmabuf_config_read(dev, pos + PCI_MSIX_TABLE,
+						      &table, 4);
+		if (!ret)
+			ret = vfio_dmabuf_config_read(dev, pos + PCI_MSIX_PBA,
+						      &pba, 4);
 		if (ret)
 			return ret;
 		entries = (ctrl & PCI_MSIX_FLAGS_QSIZE) + 1;

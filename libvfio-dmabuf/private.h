@@ -2,6 +2,8 @@
 #ifndef VFIO_DMABUF_PRIVATE_H
 #define VFIO_DMABUF_PRIVATE_H
 
+#include <linux/vfio.h>
+
 #include "vfio_dmabuf.h"
 
 /*
@@ -16,7 +18,19 @@ struct vfio_dmabuf_dev {
 	int group_fd; /* GROUP: /dev/vfio/N in the container */
 	int device_fd; /* the vfio device */
 	uint32_t ioas_id; /* CDEV: the IOAS the device is attached to */
+	/*
+	 * BARs 0-5, the ROM and config space, indexed as vfio-pci's regions:
+	 * read once at open, since vfio-pci fixes a region's offset, size
+	 * and flags for the life of the device fd.  Every BAR or config
+	 * access then costs one pread or pwrite, not an ioctl as well.
+	 * Written only before the device is handed out, so threads share it
+	 * without a lock.
+	 */
+	struct vfio_dmabuf_bar regions[VFIO_PCI_CONFIG_REGION_INDEX + 1];
 };
+
+/* Fill @dev->regions from the kernel's region info. */
+int vfio_dmabuf_dev_read_regions(struct vfio_dmabuf_dev *dev);
 
 /*
  * Read exactly @len bytes at @offset of the device file (a region's

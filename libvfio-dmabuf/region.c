@@ -12,21 +12,28 @@
 
 #include "private.h"
 
+int vfio_dmabuf_dev_read_regions(struct vfio_dmabuf_dev *dev)
+{
+	struct vfio_region_info region = { .argsz = sizeof(region) };
+	unsigned int i;
+
+	for (i = 0; i <= VFIO_PCI_CONFIG_REGION_INDEX; i++) {
+		region.index = i;
+		if (ioctl(dev->device_fd, VFIO_DEVICE_GET_REGION_INFO, &region))
+			return -errno;
+		dev->regions[i].size = region.size;
+		dev->regions[i].offset = region.offset;
+		dev->regions[i].flags = region.flags;
+	}
+	return 0;
+}
+
 int vfio_dmabuf_bar_info(struct vfio_dmabuf_dev *dev, unsigned int bar,
 			 struct vfio_dmabuf_bar *info)
 {
-	struct vfio_region_info region = {
-		.argsz = sizeof(region),
-		.index = bar,
-	};
-
 	if (!dev || !info || bar >= VFIO_DMABUF_NUM_BARS)
 		return -EINVAL;
-	if (ioctl(dev->device_fd, VFIO_DEVICE_GET_REGION_INFO, &region))
-		return -errno;
-	info->size = region.size;
-	info->offset = region.offset;
-	info->flags = region.flags;
+	*info = dev->regions[bar];
 	return 0;
 }
 
@@ -72,21 +79,17 @@ int vfio_dmabuf_bar_write(struct vfio_dmabuf_dev *dev, unsigned int bar,
 	return ret ? ret : vfio_dmabuf_dev_pwrite(dev, at, buf, len);
 }
 
-static int config_span(struct vfio_dmabuf_dev *dev, uint64_t offset,
-		       size_t len, uint64_t *file_offset)
+static int config_span(struct vfio_dmabuf_dev *dev, uint64_t offset, size_t len,
+		       uint64_t *file_offset)
 {
-	struct vfio_region_info region = {
-		.argsz = sizeof(region),
-		.index = VFIO_PCI_CONFIG_REGION_INDEX,
-	};
+	const struct vfio_dmabuf_bar *cfg;
 
 	if (!dev || !len)
 		return -EINVAL;
-	if (ioctl(dev->device_fd, VFIO_DEVICE_GET_REGION_INFO, &region))
-		return -errno;
-	if (offset >= region.size || len > region.size - offset)
+	cfg = &dev->regions[VFIO_PCI_CONFIG_REGION_INDEX];
+	if (offset >= cfg->size || len > cfg->size - offset)
 		return -EINVAL;
-	*file_offset = region.offset + offset;
+	*file_offset = cfg->offset + offset;
 	return 0;
 }
 
