@@ -14,8 +14,14 @@ target_start() {
 	"$(build_tool doorbell-target)" --device "$1" --bind "$2" "${@:3}" \
 		>>"$TARGET_LOG" 2>&1 &
 	TARGET_PID=$!
-	for _ in $(seq 300); do
-		target_log | grep -q "listening on" && return 0
+	local text i
+	for ((i = 0; i < 300; i++)); do
+		# A fork, not three execs: on the debug kernel each exec
+		# takes seconds.  The log is ASCII, so a character offset is
+		# a byte offset.
+		text=
+		[ -e "$TARGET_LOG" ] && text=$(<"$TARGET_LOG")
+		[[ ${text:$TARGET_LOG_START} == *"listening on"* ]] && return 0
 		kill -0 "$TARGET_PID" 2>/dev/null || break
 		sleep 0.1
 	done
