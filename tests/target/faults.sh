@@ -189,8 +189,13 @@ faults() {
 	expect_eq "controller reset" "$(ctl reset)" ok
 	wait "$pid4" && fail "writer 4 saw no error across the reset"
 	wait "$pid5" && fail "writer 5 saw no error across the reset"
-	verify 75000 4 /tmp/ack4
-	verify 100000 5 /tmp/ack5
+	# Both at once, as two initiators.
+	verify 75000 4 /tmp/ack4 &
+	pid4=$!
+	verify 100000 5 /tmp/ack5 &
+	pid5=$!
+	wait "$pid4" || fail "writer 4's acknowledged writes"
+	wait "$pid5" || fail "writer 5's acknowledged writes"
 	wait_sessions 0
 }
 
