@@ -23,10 +23,7 @@ run_pair() {
 	env "${env[@]}" timeout 60 "$tool" -d rxeb -x "$RXE_B_GID" -F "$@" \
 		>/tmp/server.log 2>&1 &
 	local pid=$!
-	for i in $(seq 100); do
-		ss -ltn | grep -q ':18515 ' && break
-		sleep 0.1
-	done
+	tcp_wait_listen 18515
 	env "${env[@]}" timeout 60 "$tool" -d rxea -x "$RXE_A_GID" -F "$@" \
 		"$RXE_B_IP" >/tmp/client.log 2>&1 || fail "$tool with $provider"
 	wait "$pid" || fail "$tool server with $provider"

@@ -18,12 +18,9 @@ pair() {
 	shift
 	client=("$@")
 	timeout 60 "${server[@]}" >"/tmp/$name.server" 2>&1 &
-	local pid=$! i
+	local pid=$!
 	# Both tools listen on TCP port 18515 for the connection set-up.
-	for i in $(seq 100); do
-		ss -ltn | grep -q ':18515 ' && break
-		sleep 0.1
-	done
+	tcp_wait_listen 18515
 	timeout 60 "${client[@]}" >"/tmp/$name.client" 2>&1
 	c_rc=$?
 	wait "$pid"

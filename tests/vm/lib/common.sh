@@ -55,6 +55,26 @@ build_tool() {
 	fail "$1 is not built in $DOORBELL_BUILD"
 }
 
+# tcp_wait_listen PORT: wait up to 10 s until a socket listens on TCP
+# PORT, IPv4 or IPv6.  /proc/net/tcp* is read with builtins (ss and grep
+# would be two execs per look); its ports are hexadecimal, and state 0A
+# is LISTEN.
+tcp_wait_listen() {
+	local port i f local_addr state
+	printf -v port '%04X' "$1"
+	for ((i = 0; i < 100; i++)); do
+		for f in /proc/net/tcp /proc/net/tcp6; do
+			[ -r "$f" ] || continue
+			while read -r _ local_addr _ state _; do
+				[ "${local_addr##*:}" = "$port" ] &&
+					[ "$state" = 0A ] && return 0
+			done <"$f"
+		done
+		sleep 0.1
+	done
+	return 1
+}
+
 _on_exit=()
 
 # on_exit CMD...: run CMD when the test exits, the last registered first,
