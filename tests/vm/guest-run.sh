@@ -110,6 +110,17 @@ finish() {
 	/bin/busybox reboot -f
 }
 
+# doorbell.modprobe=A,B,...: what a kernel with a modular vfio and RDMA
+# stack loads at boot, as modules-load.d does on a host.
+for arg in $(</proc/cmdline); do
+	case $arg in
+	doorbell.modprobe=*)
+		arg=${arg#doorbell.modprobe=}
+		modprobe -a ${arg//,/ } || echo "guest: modprobe ${arg//,/ } failed"
+		;;
+	esac
+done
+
 if [ ! -e /vmshare/session ]; then
 	run_job /vmshare /vmshare/cmd
 	finish $?

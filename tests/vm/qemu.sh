@@ -13,7 +13,8 @@ SPLAT+='INFO: (possible|inconsistent|task .* blocked|suspicious RCU)|'
 SPLAT+='unreferenced object|Call Trace:'
 
 # vm_kernel_and_initrd: resolve $kernel (building the variant, or
-# fetching Debian's image for the debian variant, if unset) and set
+# fetching Debian's image for the debian variant and adding the series'
+# modules to it for debian-dkms, if unset) and set
 # $initrd, rebuilding the initramfs when its sources changed.  A kernel
 # that comes with a module tree (lib/modules/<release> beside its boot/)
 # gets the modules its root mount needs in its initramfs, and the tree
@@ -23,6 +24,7 @@ vm_kernel_and_initrd() {
 	if [ -z "$kernel" ]; then
 		case $variant in
 		debian) kernel=$("$SRC/tests/vm/debian-image.sh" | tail -n1) ;;
+		debian-dkms) kernel=$("$SRC/tests/vm/debian-dkms.sh" | tail -n1) ;;
 		*) kernel=$("$SRC/kernel/build.sh" --variant "$variant" | tail -n1) ;;
 		esac || { echo "vm: no $variant kernel" >&2; return 1; }
 	fi
@@ -35,6 +37,10 @@ vm_kernel_and_initrd() {
 		kernel_args="doorbell.modules=$modules"
 		initrd=$WORK/initramfs-${modules##*/}.cpio.gz
 	fi
+	# The series' modules, loaded at boot as a host with the DKMS
+	# package loads them; the series' own kernel has them built in.
+	[ "$variant" = debian-dkms ] &&
+		kernel_args+=" doorbell.modprobe=vfio-pci,ib_uverbs,rdma_rxe"
 	# The initramfs depends only on busybox, tests/vm/init and the
 	# kernel's modules.
 	if [ ! -f "$initrd" ] || [ "$SRC/tests/vm/init" -nt "$initrd" ] ||
