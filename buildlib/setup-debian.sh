@@ -22,18 +22,36 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 
+installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
+}
+
+export DEBIAN_FRONTEND=noninteractive
+updated=
+install() {
+	echo "setup-debian: installing $*"
+	[ -n "$updated" ] || apt-get update -q
+	updated=1
+	apt-get install -y -q --no-install-recommends "$@"
+}
+
 missing=()
 for p in "${PACKAGES[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-		missing+=("$p")
+	installed "$p" || missing+=("$p")
 done
-
 if [ "${#missing[@]}" -eq 0 ]; then
 	echo "setup-debian: all ${#PACKAGES[@]} packages present"
-	exit 0
+else
+	install "${missing[@]}"
 fi
 
-echo "setup-debian: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+# The headers of Debian's kernel built from the same source version as
+# linux-source-6.12: the series' modules (kernel/dkms) build against them.
+version=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+headers=linux-headers-${version%%-*}+deb12-amd64
+if installed "$headers" &&
+	[ "$(dpkg-query -W -f='${Version}' "$headers")" = "$version" ]; then
+	echo "setup-debian: $headers $version present"
+else
+	install "$headers=$version"
+fi

@@ -5,7 +5,10 @@
 # against its headers, out of tree.  DKMS runs this (dkms.conf), and so do
 # the tests (tests/vm/debian-modules.sh).
 #
-#   build-modules.sh [-k KERNELRELEASE] [-o OUTDIR] [-p PATCHDIR]
+#   build-modules.sh [-k KERNELRELEASE] [-b KDIR] [-o OUTDIR] [-p PATCHDIR]
+#
+# KDIR is the kernel's build directory, by default
+# /lib/modules/KERNELRELEASE/build of linux-headers-KERNELRELEASE.
 #
 # The source is linux-source-6.12 with kernel/patches applied, the same
 # series the test VM's kernel is built from.  Only the modules whose code
@@ -40,19 +43,21 @@ JOBS=${JOBS:-$(nproc)}
 kver=$(uname -r)
 out=$PWD/built
 patches=$HERE/../patches
-while getopts k:o:p:h opt; do
+kdir=
+while getopts k:b:o:p:h opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
+	b) kdir=$OPTARG ;;
 	o) out=$OPTARG ;;
 	p) patches=$OPTARG ;;
-	*) sed -n '4,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+	*) sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 	esac
 done
 
 say() { echo "doorbell-modules: $*" >&2; }
 die() { echo "doorbell-modules: error: $*" >&2; exit 1; }
 
-kdir=/lib/modules/$kver/build
+kdir=${kdir:-/lib/modules/$kver/build}
 [ -r "$kdir/Makefile" ] ||
 	die "no headers for $kver: install linux-headers-$kver"
 [ -r "$SRC_TAR" ] || die "$SRC_TAR missing: install $SRC_PKG"
@@ -67,9 +72,12 @@ hdr_version=$(sed -n 's/^#define LINUX_PACKAGE_ID " Debian \(.*\)"$/\1/p' \
 src_version=$(dpkg-query -W -f='${Version}' "$SRC_PKG" 2>/dev/null) ||
 	die "$SRC_PKG is not installed"
 if [ "$hdr_version" != "$src_version" ]; then
+	# 6.12.117+deb12-amd64 -> 6.12.118+deb12-amd64
+	src_kver=${kver/#${hdr_version%%-*}/${src_version%%-*}}
 	die "$kver is Debian $hdr_version, but $SRC_PKG is $src_version;" \
 		"the series must patch the source the kernel was built from:" \
-		"install $SRC_PKG=$hdr_version (or run a kernel of $src_version)"
+		"install $SRC_PKG=$hdr_version, or boot linux-image-$src_kver" \
+		"with linux-headers-$src_kver installed"
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/doorbell-modules.XXXXXX")
