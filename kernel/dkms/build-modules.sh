@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # build-modules.sh: build the series' modules for a Debian 6.12 kernel,
-# against its headers, out of tree.  DKMS runs this (dkms.conf), and so do
-# the tests (tests/vm/debian-modules.sh).
+# against its headers, out of tree: the build step of a DKMS package, and
+# what tests/vm/debian-dkms.sh runs.
 #
 #   build-modules.sh [-k KERNELRELEASE] [-b KDIR] [-o OUTDIR] [-p PATCHDIR]
 #
@@ -26,13 +26,14 @@ MODULES=(
 # ib_uverbs is linked against them, but they are not kept: the series
 # leaves them as they are, and the stock ones stay in use.
 #
-# Refused, before anything is built:
-#  - headers of another Debian version than linux-source-6.12: the series
-#    would be applied to other code than the kernel runs;
-#  - a module whose exported symbols do not keep the CRCs of the stock
-#    kernel's (MODVERSIONS): every stock module that imports one of them
-#    would be refused with "disagrees about version of symbol".  This is
-#    checked after the build, against the headers' Module.symvers.
+# Refused:
+#  - before anything is built, headers of another Debian version than
+#    linux-source-6.12: the series would be applied to other code than
+#    the kernel runs;
+#  - after the build, before anything is kept, a module whose exported
+#    symbols do not keep the CRCs in the headers' Module.symvers
+#    (MODVERSIONS): every stock module that imports one of them would be
+#    refused with "disagrees about version of symbol".
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)

@@ -3,13 +3,12 @@
 #
 # The module build refuses headers of another Debian version than the
 # linux-source-6.12 it patches, and says which package to install.  The
-# headers are Debian's own of an older 6.12 release (fetched with
-# apt-get download, cached, never installed), as a user who upgraded the
+# headers are Debian's own of an older 6.12 release (unpacked by
+# tests/vm/debian-package.sh, never installed), as a user who upgraded the
 # source package but still runs the older kernel has them.
 set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
-CACHE=${DOORBELL_CACHE:-/var/cache/doorbell}/debian
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -20,21 +19,12 @@ other=$(apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64
 	sort -V | tail -n1)
 [ -n "$other" ] || fail "apt knows no other linux-headers-6.12.*+deb12-amd64"
 release=${other#linux-headers-}
-dir=$CACHE/$other
-if [ ! -e "$dir/.done" ]; then
-	tmp=$(mktemp -d "$CACHE/.fetch.XXXXXX")
-	trap 'rm -rf "$tmp"' EXIT
-	(cd "$tmp" && apt-get download -q "$other" >&2) ||
-		fail "cannot download $other"
-	dpkg-deb -x "$tmp"/"$other"_*.deb "$tmp/root"
-	rm -rf "$dir"
-	mv "$tmp/root" "$dir"
-	touch "$dir/.done"
-fi
+# What the archive says of the package, not what the build reads from it.
+other_version=$(apt-cache show --no-all-versions "$other" |
+	sed -n 's/^Version: //p')
+[ -n "$other_version" ] || fail "apt has no version of $other"
+dir=$("$SRC/tests/vm/debian-package.sh" "$other" "$other_version" | tail -n1)
 kdir=$dir/usr/src/$other
-other_version=$(sed -n 's/^#define LINUX_PACKAGE_ID " Debian \(.*\)"$/\1/p' \
-	"$kdir/include/generated/package.h")
-[ -n "$other_version" ] || fail "$other has no Debian package id"
 
 rc=0
 out=$("$SRC/kernel/dkms/build-modules.sh" -k "$release" -b "$kdir" \

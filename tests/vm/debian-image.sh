@@ -4,9 +4,9 @@
 # debian-image.sh: Debian's own kernel image for the test VM, the one
 # users run: linux-image-<abi>-unsigned of the same version as the
 # linux-source-6.12 our series applies to.  The package is fetched with
-# apt-get download, never installed on the host: it is unpacked under
-# $DOORBELL_CACHE/debian, keyed by its version, and depmod run on its
-# modules.  The guest binds that module tree over /lib/modules/<abi>
+# apt-get download, never installed on the host: tests/vm/debian-package.sh
+# unpacks it under $DOORBELL_CACHE/debian, keyed by its version, and
+# depmod is run on its modules.  The guest binds that module tree over /lib/modules/<abi>
 # (tests/vm/init).
 #
 # The last line on stdout is the path of the vmlinuz; the modules are
@@ -14,7 +14,6 @@
 # errors go to stderr.
 set -euo pipefail
 
-CACHE=${DOORBELL_CACHE:-/var/cache/doorbell}/debian
 SRC_PKG=linux-source-6.12
 
 say() { echo "debian-image: $*" >&2; }
@@ -25,30 +24,13 @@ version=$(dpkg-query -W -f='${Version}' "$SRC_PKG" 2>/dev/null) ||
 # 6.12.118-1~deb12u1 -> 6.12.118+deb12-amd64, Debian's ABI name.
 abi=${version%%-*}+deb12-amd64
 pkg=linux-image-$abi-unsigned
-dir=$CACHE/${pkg}_$version
+
+dir=$("$(dirname "$0")/debian-package.sh" "$pkg" "$version" | tail -n1)
 vmlinuz=$dir/boot/vmlinuz-$abi
-
-if [ -e "$dir/.done" ]; then
-	say "cached ($dir)"
-	echo "$vmlinuz"
-	exit 0
+[ -r "$vmlinuz" ] || die "$pkg has no vmlinuz-$abi"
+# Once per unpacked image: its modules' dependency files.
+if [ ! -e "$dir/lib/modules/$abi/modules.dep" ]; then
+	say "running depmod"
+	depmod -b "$dir" "$abi"
 fi
-
-mkdir -p "$CACHE"
-tmp=$(mktemp -d "$CACHE/.fetch.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-say "fetching $pkg $version"
-# A package list older than the source package may not name the image.
-(cd "$tmp" && apt-get download -q "$pkg=$version" >&2) ||
-	{ apt-get update -q >&2 &&
-		(cd "$tmp" && apt-get download -q "$pkg=$version" >&2); } ||
-	die "cannot download $pkg $version"
-say "unpacking"
-dpkg-deb -x "$tmp"/"${pkg}"_*.deb "$tmp/root"
-[ -r "$tmp/root/boot/vmlinuz-$abi" ] || die "$pkg has no vmlinuz-$abi"
-depmod -b "$tmp/root" "$abi"
-rm -rf "$dir"
-mv "$tmp/root" "$dir"
-touch "$dir/.done"
-say "ready ($dir)"
 echo "$vmlinuz"
