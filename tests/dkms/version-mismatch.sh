@@ -1,11 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The module build refuses headers of another Debian version than the
+# doorbell-dkms refuses headers of another Debian version than the
 # linux-source-6.12 it patches, and says which package to install.  The
 # headers are Debian's own of an older 6.12 release (unpacked by
 # tests/vm/debian-package.sh, never installed), as a user who upgraded the
-# source package but still runs the older kernel has them.
+# source package but still runs the older kernel has them.  DKMS is asked
+# as the kernel's header hook asks it when such headers arrive
+# (dkms autoinstall), with the package unpacked (tests/dkms/dkms-pkg.sh).
 set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,14 +28,31 @@ other_version=$(apt-cache show --no-all-versions "$other" |
 dir=$("$SRC/tests/vm/debian-package.sh" "$other" "$other_version" | tail -n1)
 kdir=$dir/usr/src/$other
 
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+. "$SRC/tests/dkms/dkms-pkg.sh"
+dkms_pkg_unpack "$work" >/dev/null || fail "no doorbell-dkms package"
+mkdir -p "$work/lib/modules/$release"
+dkms_pkg add -m doorbell -v "$DKMS_PKG_VERSION" >/dev/null ||
+	fail "dkms add failed"
+
 rc=0
-out=$("$SRC/kernel/dkms/build-modules.sh" -k "$release" -b "$kdir" \
-	-o "$(mktemp -d)" 2>&1) || rc=$?
+out=$(dkms_pkg autoinstall -k "$release" --kernelsourcedir "$kdir" 2>&1) ||
+	rc=$?
 echo "$out"
-[ "$rc" = 1 ] || fail "build-modules.sh exited $rc, not 1"
+[ "$rc" != 0 ] || fail "dkms autoinstall succeeded for $release"
+log=$work/dkms/doorbell/$DKMS_PKG_VERSION/build/make.log
+[ -r "$log" ] || fail "no make.log"
+msg=$(cat "$log")
+echo "$msg"
 want="install linux-source-6.12=$other_version"
-grep -qF "$want" <<<"$out" || fail "no '$want' in its message"
-grep -qF "is Debian $other_version, but linux-source-6.12 is $version" <<<"$out" ||
+grep -qF "$want" <<<"$msg" || fail "no '$want' in its message"
+grep -qF "is Debian $other_version, but linux-source-6.12 is $version" <<<"$msg" ||
 	fail "the message does not name both versions"
-grep -q "extracting\|building" <<<"$out" && fail "it went on to build"
+grep -q "extracting\|building" <<<"$msg" && fail "it went on to build"
+status=$(dkms_pkg status -m doorbell -k "$release")
+[[ $status == *": added" || -z $status ]] ||
+	fail "dkms status after the refusal: $status"
+ls "$work/lib/modules/$release" | grep -q . &&
+	fail "something was installed for $release"
 echo "ok: $release ($other_version) refused against linux-source-6.12 $version"

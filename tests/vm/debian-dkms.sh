@@ -1,21 +1,32 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# debian-dkms.sh: Debian's own kernel image with the series' modules
-# installed the way the DKMS package installs them: built against
-# linux-headers-<abi> by kernel/dkms/build-modules.sh, put in
-# updates/dkms/ of the kernel's module tree, and depmod run, so that
-# modprobe picks them over the stock ones.
+# debian-dkms.sh: Debian's own kernel image with the doorbell-dkms
+# package's modules installed by DKMS, as on a user's host.
+#
+# The package is built from the tree (buildlib/build-debs.sh) and
+# unpacked.  In a mount namespace of its own, its /usr/share lies over the
+# host's (the dkms.conf and the version override it installs), and DKMS,
+# with a tree of its own and the package's /usr/src as the source tree,
+# adds, builds and installs the modules for the image's kernel into a
+# hard-linked copy of the image's module tree.  depmod runs on that copy
+# here: in the guest, the install alone takes minutes under TCG.  The
+# host's /var/lib/dkms, /usr/share and /lib/modules stay as they are.
+#
+# The guest binds the DKMS tree over /var/lib/dkms (doorbell.dkms=), so
+# that dkms status there answers as on the host.
 #
 # The test-only modules of tests/kmod are built against the same headers
+# and the series' headers, which the DKMS build keeps beside its modules,
 # into kmod/ beside the vmlinuz, as kernel/build.sh puts them beside a
 # bzImage.
 #
-# The tree is Debian's (tests/vm/debian-image.sh), hard-linked, under
-# $DOORBELL_CACHE/debian/dkms-<key>, keyed by the image, the series and
-# the module build.  The last line on stdout is the path of the vmlinuz,
-# with lib/modules/<abi> beside its boot/ directory, as debian-image.sh
-# prints it.  Progress and errors go to stderr.
+# All of it is under $DOORBELL_CACHE/debian/dkms-<key>, keyed by the
+# image, the package's sources and the kmod sources: boot/, lib/modules/,
+# the DKMS tree in dkms/ and the unpacked package in pkg/.  The last line
+# on stdout is the path of the vmlinuz, with lib/modules/<abi> beside its
+# boot/ directory, as debian-image.sh prints it.  Progress and errors go
+# to stderr.
 set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,7 +39,8 @@ vmlinuz=$("$SRC/tests/vm/debian-image.sh" | tail -n1)
 image=$(cd "$(dirname "$vmlinuz")/.." && pwd)
 abi=${vmlinuz##*/vmlinuz-}
 key=$(cat "$SRC"/kernel/patches/*.patch "$SRC"/kernel/dkms/* \
-	"$SRC"/tests/kmod/* "$0" |
+	$(find "$SRC/debian" -type f | sort) "$SRC/buildlib/build-debs.sh" \
+	"$SRC"/tests/kmod/* "$SRC/tests/dkms/dkms-pkg.sh" "$0" |
 	sha256sum | cut -c1-16)
 dir=$CACHE/dkms-${image##*/}-$key
 
@@ -38,33 +50,54 @@ if [ -e "$dir/.done" ]; then
 	exit 0
 fi
 
+mkdir -p "$CACHE"
 tmp=$(mktemp -d "$CACHE/.dkms.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-"$SRC/kernel/dkms/build-modules.sh" -k "$abi" -o "$tmp/built" ||
-	die "the series' modules do not build for $abi"
-say "building tests/kmod"
-cp -r "$SRC/tests/kmod" "$tmp/kmod-src"
-make -s -C "/lib/modules/$abi/build" M="$tmp/kmod-src" \
-	NOSTDINC_FLAGS="-I$tmp/built/include" \
-	KBUILD_EXTRA_SYMBOLS="$tmp/built/Module.symvers" modules >&2 ||
-	die "tests/kmod does not build for $abi"
-mkdir -p "$tmp/kmod"
-strip --strip-debug -o "$tmp/kmod/dmabuf_importer.ko" \
-	"$tmp/kmod-src/dmabuf_importer.ko"
-say "installing them into a copy of $image"
+. "$SRC/tests/dkms/dkms-pkg.sh"
+dkms_pkg_unpack "$tmp/root" || die "no doorbell-dkms package"
+version=$DKMS_PKG_VERSION
+
 mkdir -p "$tmp/root/lib/modules"
 cp -al "$image/boot" "$tmp/root/"
-mv "$tmp/kmod" "$tmp/root/boot/"
 cp -al "$image/lib/modules/$abi" "$tmp/root/lib/modules/"
 # depmod rewrites these; the image's own must stay as they are.
 rm -f "$tmp/root/lib/modules/$abi"/modules.*
 cp -p "$image/lib/modules/$abi"/modules.{order,builtin,builtin.modinfo} \
 	"$tmp/root/lib/modules/$abi/"
-mkdir -p "$tmp/root/lib/modules/$abi/updates/dkms"
-cp "$tmp/built"/*.ko "$tmp/root/lib/modules/$abi/updates/dkms/"
+
+dkms=(dkms_pkg --kernelsourcedir "/lib/modules/$abi/build")
+mod=(-m doorbell -v "$version" -k "$abi")
+say "dkms build and install of doorbell $version for $abi"
+"${dkms[@]}" add -m doorbell -v "$version" >&2
+"${dkms[@]}" build "${mod[@]}" >&2 || {
+	tail -n 20 "$tmp/root/dkms/doorbell/$version/build/make.log" >&2
+	die "the series' modules do not build for $abi"
+}
+"${dkms[@]}" install --no-depmod "${mod[@]}" >&2 ||
+	die "dkms does not install doorbell $version for $abi"
 depmod -b "$tmp/root" "$abi"
+status=$("${dkms[@]}" status "${mod[@]}")
+[[ $status == *": installed" ]] ||
+	die "dkms status says '$status', not installed"
+say "dkms status: $status"
+
+say "building tests/kmod"
+exports=$tmp/root/dkms/doorbell/$version/$abi/$(uname -m)/exports
+cp -r "$SRC/tests/kmod" "$tmp/kmod-src"
+make -s -C "/lib/modules/$abi/build" M="$tmp/kmod-src" \
+	NOSTDINC_FLAGS="-I$exports/include" \
+	KBUILD_EXTRA_SYMBOLS="$exports/Module.symvers" modules >&2 ||
+	die "tests/kmod does not build for $abi"
+mkdir -p "$tmp/kmod"
+strip --strip-debug -o "$tmp/kmod/dmabuf_importer.ko" \
+	"$tmp/kmod-src/dmabuf_importer.ko"
+
+mv "$tmp/kmod" "$tmp/root/boot/"
+rm -rf "$tmp/root/debs" "$tmp/root"/mok.*
 rm -rf "$dir"
 mv "$tmp/root" "$dir"
+# DKMS's link to the source, where the package now lies.
+ln -sfn "$dir/pkg/usr/src/doorbell-$version" "$dir/dkms/doorbell/$version/source"
 touch "$dir/.done"
 say "ready ($dir)"
 echo "$dir/boot/vmlinuz-$abi"

@@ -110,10 +110,19 @@ finish() {
 	/bin/busybox reboot -f
 }
 
+# doorbell.dkms=DIR: the DKMS tree that installed the series' modules
+# into this kernel's module tree (tests/vm/debian-dkms.sh), in place of
+# /var/lib/dkms, so that dkms answers as on the host that installed them.
+#
 # doorbell.modprobe=A,B,...: what a kernel with a modular vfio and RDMA
 # stack loads at boot, as modules-load.d does on a host.
 for arg in $(</proc/cmdline); do
 	case $arg in
+	doorbell.dkms=*)
+		mkdir -p /var/lib/dkms
+		mount --bind "${arg#doorbell.dkms=}" /var/lib/dkms ||
+			echo "guest: cannot bind ${arg#doorbell.dkms=} over /var/lib/dkms"
+		;;
 	doorbell.modprobe=*)
 		arg=${arg#doorbell.modprobe=}
 		modprobe -a ${arg//,/ } || echo "guest: modprobe ${arg//,/ } failed"

@@ -37,13 +37,13 @@ vm_kernel_and_initrd() {
 		kernel_args="doorbell.modules=$modules"
 		initrd=$WORK/initramfs-${modules##*/}.cpio.gz
 	fi
-	# The series' modules, loaded at boot as a host with the DKMS
-	# package loads them, and rdma_ucm, which rdma-core's rules load on
+	# The series' modules, installed by the doorbell-dkms package and
+	# loaded at boot as a host with the package loads them, and rdma_ucm, which rdma-core's rules load on
 	# a host with an RDMA device.  The series' own kernel has them built
 	# in, and so it has veth and crc32, which the first rxe set-up would
 	# load and leave in.
 	[ "$variant" = debian-dkms ] &&
-		kernel_args+=" doorbell.modprobe=vfio-pci,ib_uverbs,rdma_rxe,rdma_ucm,veth,crc32_generic"
+		kernel_args+=" doorbell.dkms=$(dirname "$kernel")/../dkms doorbell.modprobe=vfio-pci,ib_uverbs,rdma_rxe,rdma_ucm,veth,crc32_generic"
 	# The initramfs depends only on busybox, tests/vm/init and the
 	# kernel's modules.
 	if [ ! -f "$initrd" ] || [ "$SRC/tests/vm/init" -nt "$initrd" ] ||
