@@ -4,14 +4,12 @@
 # debian-dkms.sh: Debian's own kernel image with the doorbell-dkms
 # package's modules installed by DKMS, as on a user's host.
 #
-# The package is built from the tree (buildlib/build-debs.sh) and
-# unpacked.  In a mount namespace of its own, its /usr/share lies over the
-# host's (the dkms.conf and the version override it installs), and DKMS,
-# with a tree of its own and the package's /usr/src as the source tree,
-# adds, builds and installs the modules for the image's kernel into a
-# hard-linked copy of the image's module tree.  depmod runs on that copy
-# here: in the guest, the install alone takes minutes under TCG.  The
-# host's /var/lib/dkms, /usr/share and /lib/modules stay as they are.
+# The package is built from the tree and unpacked, and DKMS, run as on a
+# host with the package installed but with trees of its own
+# (tests/dkms/dkms-pkg.sh), adds, builds and installs the modules for the
+# image's kernel into a hard-linked copy of the image's module tree.
+# depmod runs on that copy here: in the guest, the install alone takes
+# minutes under TCG.  Nothing is installed on the host.
 #
 # The guest binds the DKMS tree over /var/lib/dkms (doorbell.dkms=), so
 # that dkms status there answers as on the host.
