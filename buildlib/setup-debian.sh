@@ -49,8 +49,9 @@ fi
 
 # The headers of Debian's kernel built from the same source version as
 # linux-source-6.12: the series' modules (kernel/dkms) build against them.
+. "$(dirname "$0")/debian-abi.sh"
 version=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-headers=linux-headers-${version%%-*}+deb12-amd64
+headers=linux-headers-$(debian_abi)
 if installed "$headers" &&
 	[ "$(dpkg-query -W -f='${Version}' "$headers")" = "$version" ]; then
 	echo "setup-debian: $headers $version present"

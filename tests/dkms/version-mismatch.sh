@@ -11,13 +11,14 @@
 set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
+. "$SRC/buildlib/debian-abi.sh"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 version=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 # Another 6.12 release of Debian 12's headers than the source's.
 other=$(apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |
-	cut -d' ' -f1 | grep -vx "linux-headers-${version%%-*}+deb12-amd64" |
+	cut -d' ' -f1 | grep -vx "linux-headers-$(debian_abi)" |
 	sort -V | tail -n1)
 [ -n "$other" ] || fail "apt knows no other linux-headers-6.12.*+deb12-amd64"
 release=${other#linux-headers-}

@@ -21,8 +21,8 @@ die() { echo "debian-image: error: $*" >&2; exit 1; }
 
 version=$(dpkg-query -W -f='${Version}' "$SRC_PKG" 2>/dev/null) ||
 	die "$SRC_PKG is not installed (buildlib/setup-debian.sh installs it)"
-# 6.12.118-1~deb12u1 -> 6.12.118+deb12-amd64, Debian's ABI name.
-abi=${version%%-*}+deb12-amd64
+. "$(dirname "$0")/../../buildlib/debian-abi.sh"
+abi=$(debian_abi)
 pkg=linux-image-$abi-unsigned
 
 dir=$("$(dirname "$0")/debian-package.sh" "$pkg" "$version" | tail -n1)
