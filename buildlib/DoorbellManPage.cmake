@@ -1,10 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # doorbell_man_pages(PAGE.N.md...): turn markdown man pages into roff with
-# pandoc at build time and install them into section N.
-find_program(PANDOC_EXECUTABLE pandoc REQUIRED)
+# pandoc at build time and install them into section N.  Without pandoc
+# the pages are skipped, with a notice at configure time.
+find_program(PANDOC_EXECUTABLE pandoc)
+if(NOT PANDOC_EXECUTABLE)
+	message(NOTICE "pandoc not found: man pages are not built or installed")
+endif()
 
 function(doorbell_man_pages)
+	if(NOT PANDOC_EXECUTABLE)
+		return()
+	endif()
 	foreach(src IN LISTS ARGN)
 		get_filename_component(name "${src}" NAME)
 		string(REGEX REPLACE "\\.md$" "" page "${name}")
