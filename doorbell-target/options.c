@@ -6,6 +6,7 @@
 
 #include "doorbell_proto.h"
 #include "options.h"
+#include "parse.h"
 #include "vfio_dmabuf.h"
 
 static void usage(FILE *f)
@@ -57,9 +58,8 @@ int target_options_parse(int argc, char **argv, struct target_options *o,
 		{}
 	};
 	struct vfio_pci_addr addrs[TARGET_MAX_CTRLS];
-	unsigned long depth;
 	unsigned int i, j;
-	char *end;
+	uint64_t depth;
 	int c;
 
 	*o = (struct target_options){ .port = DB_DEFAULT_PORT,
@@ -96,10 +96,8 @@ int target_options_parse(int argc, char **argv, struct target_options *o,
 			o->port = optarg;
 			break;
 		case 'D':
-			errno = 0;
-			depth = strtoul(optarg, &end, 0);
-			if (errno || end == optarg || *end || depth < 2 ||
-			    depth > TARGET_MAX_DEPTH) {
+			if (util_parse_u64(optarg, 2, TARGET_MAX_DEPTH,
+					   &depth)) {
 				fprintf(err,
 					"doorbell-target: --max-depth must be "
 					"2-%u, not '%s'\n",

@@ -10,25 +10,17 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "mmio.h"
 #include "target.h"
+#include "verbs.h"
 
 int session_post_recv(struct session *s, unsigned int slot)
 {
-	struct ibv_sge sge = {
-		.addr = (uintptr_t)&s->msgs[slot],
-		.length = sizeof(struct db_msg),
-		.lkey = s->msg_mr->lkey,
-	};
-	struct ibv_recv_wr wr = { .wr_id = slot,
-				  .sg_list = &sge,
-				  .num_sge = 1 },
-			   *bad;
-
-	return ibv_post_recv(s->cm_id->qp, &wr, &bad) ? -errno : 0;
+	return util_post_recv(s->cm_id->qp, &s->msgs[slot],
+			      sizeof(struct db_msg), s->msg_mr->lkey, slot);
 }
 
 /*
@@ -62,14 +54,6 @@ int session_send(struct session *s, const struct db_msg *msg)
 	return session_send_id(s, msg, SESSION_WR_SEND);
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000ull + t.tv_nsec / 1000000;
-}
-
 /*
  * A zero-length RDMA WRITE to the initiator (no address or key needed):
  * if the initiator is gone without a word, the retries run out and the
@@ -83,7 +67,7 @@ static int session_keepalive(struct session *s)
 		.send_flags = IBV_SEND_SIGNALED,
 	}, *bad;
 
-	s->next_keepalive_ms = now_ms() + TARGET_KEEPALIVE_MS;
+	s->next_keepalive_ms = util_now_ms() + TARGET_KEEPALIVE_MS;
 	if (ibv_post_send(s->cm_id->qp, &wr, &bad))
 		return -errno;
 	s->keepalive_out = true;
@@ -130,7 +114,7 @@ static int session_next_wc(struct session *s, struct ibv_wc *wc)
 		if (s->busy_poll) {
 			if (++spins % 4096)
 				continue;
-			now = now_ms();
+			now = util_now_ms();
 			if (s->deadline_ms && now >= s->deadline_ms)
 				return -ETIMEDOUT;
 			if (!s->keepalive_out && now >= s->next_keepalive_ms &&
@@ -144,7 +128,7 @@ static int session_next_wc(struct session *s, struct ibv_wc *wc)
 		n = ibv_poll_cq(s->cq, 1, wc);
 		if (n)
 			return n < 0 ? -EIO : 0;
-		now = now_ms();
+		now = util_now_ms();
 		if (s->deadline_ms && now >= s->deadline_ms)
 			return -ETIMEDOUT;
 		if (!s->keepalive_out && now >= s->next_keepalive_ms) {
@@ -333,7 +317,7 @@ static int session_await_binds(struct session *s, struct ibv_wc *wc)
 	unsigned int bound = 0;
 	int ret = 0;
 
-	s->deadline_ms = now_ms() + TARGET_BIND_TIMEOUT_MS;
+	s->deadline_ms = util_now_ms() + TARGET_BIND_TIMEOUT_MS;
 	while (bound < SESSION_BINDS) {
 		ret = session_next_wc(s, wc);
 		if (!ret)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "doorbell_initiator.h"
+#include "parse.h"
 
 static void usage(FILE *f)
 {
@@ -35,15 +36,8 @@ static void usage(FILE *f)
 
 static int parse_u64(const char *s, const char *what, uint64_t *v)
 {
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	if (errno || !*s || *end || *s == '-') {
-		fprintf(stderr, "doorbell-initiator: bad %s '%s'\n", what, s);
-		return -EINVAL;
-	}
-	return 0;
+	return util_parse_u64_arg("doorbell-initiator", what, s, 0, UINT64_MAX,
+				  v);
 }
 
 static int cmd_info(struct dbi_session *s)
@@ -173,7 +167,8 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'q':
-			if (parse_u64(optarg, "depth", &a) || a < 2 || a > 4096)
+			if (util_parse_u64_arg("doorbell-initiator", "depth",
+					       optarg, 2, 4096, &a))
 				return 2;
 			o.depth = a;
 			break;

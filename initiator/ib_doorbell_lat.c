@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "doorbell_initiator.h"
+#include "parse.h"
 
 #define WARMUP 16
 
@@ -309,12 +310,9 @@ static void usage(FILE *f)
 static bool parse_uint(const char *s, unsigned int min, unsigned int max,
 		       unsigned int *v)
 {
-	char *end;
-	unsigned long x;
+	uint64_t x;
 
-	errno = 0;
-	x = strtoul(s, &end, 0);
-	if (errno || !*s || *end || *s == '-' || x < min || x > max)
+	if (util_parse_u64(s, min, max, &x))
 		return false;
 	*v = x;
 	return true;

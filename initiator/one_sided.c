@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "clock.h"
 #include "private.h"
 
 enum { WR_CQ_HEAD = 10, WR_DATA, WR_SQE, WR_RING, WR_POLL, WR_FETCH };
@@ -51,7 +52,7 @@ static int poll_cq_remotely(struct dbi_session *s, struct ibv_send_wr *chain,
 			    uint64_t slot, uint16_t cid, struct nvme_cqe *cqe)
 {
 	const struct db_ready *r = &s->ready;
-	uint64_t limit = dbi_now_ms() + s->timeout_ms;
+	uint64_t limit = util_now_ms() + s->timeout_ms;
 	struct ibv_send_wr poll, fetch;
 	unsigned int rereads = 0;
 	struct ibv_sge sges[2];
@@ -81,7 +82,7 @@ static int poll_cq_remotely(struct dbi_session *s, struct ibv_send_wr *chain,
 		case DBI_CQE_NOT_YET:
 			break;
 		}
-		if (dbi_now_ms() > limit)
+		if (util_now_ms() > limit)
 			return -ETIMEDOUT;
 		chain = &poll;
 	}

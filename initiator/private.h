@@ -64,7 +64,6 @@ int dbi_post_wait(struct dbi_session *s, struct ibv_send_wr *wr);
 /* Wait for a message of @type; repost its receive buffer. */
 int dbi_recv_wait(struct dbi_session *s, uint8_t type, struct db_msg *msg);
 int dbi_send(struct dbi_session *s, const struct db_msg *msg);
-uint64_t dbi_now_ms(void);
 
 /*
  * Nothing makes an RDMA READ atomic against the controller's write of

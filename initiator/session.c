@@ -8,20 +8,13 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "private.h"
+#include "verbs.h"
 
 #define DBI_DEFAULT_TIMEOUT_MS 5000
 #define DBI_ADDR_ATTEMPT_MS 1000
-
-uint64_t dbi_now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000ull + t.tv_nsec / 1000000;
-}
 
 static int wc_errno(const struct ibv_wc *wc)
 {
@@ -42,7 +35,7 @@ static int wc_errno(const struct ibv_wc *wc)
 /* The next completion, within the session's timeout. */
 static int dbi_next_wc(struct dbi_session *s, struct ibv_wc *wc)
 {
-	uint64_t limit = dbi_now_ms() + s->timeout_ms;
+	uint64_t limit = util_now_ms() + s->timeout_ms;
 	unsigned int spins = 0;
 	int n;
 
@@ -52,7 +45,7 @@ static int dbi_next_wc(struct dbi_session *s, struct ibv_wc *wc)
 			return -EIO;
 		if (n)
 			return 0;
-		if (++spins % 4096 == 0 && dbi_now_ms() > limit)
+		if (++spins % 4096 == 0 && util_now_ms() > limit)
 			return -ETIMEDOUT;
 	}
 }
@@ -95,17 +88,8 @@ int dbi_post_wait(struct dbi_session *s, struct ibv_send_wr *wr)
 
 static int dbi_post_recv(struct dbi_session *s, unsigned int slot)
 {
-	struct ibv_sge sge = {
-		.addr = (uintptr_t)&s->stage->recv[slot],
-		.length = sizeof(struct db_msg),
-		.lkey = s->stage_mr->lkey,
-	};
-	struct ibv_recv_wr wr = { .wr_id = slot,
-				  .sg_list = &sge,
-				  .num_sge = 1 },
-			   *bad;
-
-	return ibv_post_recv(s->id->qp, &wr, &bad) ? -errno : 0;
+	return util_post_recv(s->id->qp, &s->stage->recv[slot],
+			      sizeof(struct db_msg), s->stage_mr->lkey, slot);
 }
 
 /* The slot of the next received message, early or new. */
@@ -249,11 +233,11 @@ static int dbi_setup_verbs(struct dbi_session *s)
 static int dbi_resolve_addr(struct dbi_session *s, struct sockaddr *src,
 			    struct sockaddr *dst)
 {
-	uint64_t limit = dbi_now_ms() + s->timeout_ms, now;
+	uint64_t limit = util_now_ms() + s->timeout_ms, now;
 	int attempt_ms, ret;
 
 	for (;;) {
-		now = dbi_now_ms();
+		now = util_now_ms();
 		attempt_ms = limit - now < DBI_ADDR_ATTEMPT_MS ?
 				     (int)(limit - now) :
 				     DBI_ADDR_ATTEMPT_MS;
@@ -261,7 +245,7 @@ static int dbi_resolve_addr(struct dbi_session *s, struct sockaddr *src,
 								       0;
 		if (!ret)
 			ret = cm_wait(s, RDMA_CM_EVENT_ADDR_RESOLVED, NULL);
-		if (ret != -ETIMEDOUT || dbi_now_ms() + 1 >= limit)
+		if (ret != -ETIMEDOUT || util_now_ms() + 1 >= limit)
 			return ret;
 	}
 }

@@ -8,9 +8,9 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "mmio.h"
 #include "private.h"
 
@@ -61,14 +61,6 @@ int nvme_submit(struct nvme_queue *q, struct nvme_sqe *sqe)
 	return 0;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000ull + t.tv_nsec / 1000000;
-}
-
 /*
  * Sleep until the queue's vector fires or @limit passes.  The eventfd
  * counts interrupts, so one that came before the sleep is not lost; one
@@ -77,7 +69,7 @@ static uint64_t now_ms(void)
 static int nvme_wait_irq(struct nvme_queue *q, uint64_t limit)
 {
 	struct pollfd pfd = { .fd = q->irq_fd, .events = POLLIN };
-	uint64_t now = now_ms(), count;
+	uint64_t now = util_now_ms(), count;
 	int n;
 
 	if (now > limit)
@@ -95,7 +87,7 @@ int nvme_poll(struct nvme_queue *q, struct nvme_cqe *cqe,
 	      unsigned int timeout_ms)
 {
 	volatile struct nvme_cqe *ring = q->cq.vaddr;
-	uint64_t limit = now_ms() + timeout_ms;
+	uint64_t limit = util_now_ms() + timeout_ms;
 	unsigned int spins = 0;
 	int ret;
 
@@ -107,7 +99,7 @@ int nvme_poll(struct nvme_queue *q, struct nvme_cqe *cqe,
 			continue;
 		}
 		/* Look at the clock only now and then: it costs more. */
-		if (++spins % 1024 == 0 && now_ms() > limit)
+		if (++spins % 1024 == 0 && util_now_ms() > limit)
 			return -ETIMEDOUT;
 	}
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);

@@ -18,6 +18,7 @@
 
 #include <linux/vfio.h>
 
+#include "parse.h"
 #include "vfio_dmabuf.h"
 
 static const char *prog = "vfio-dmabuf";
@@ -44,15 +45,7 @@ static int report(const char *bdf, const char *what, int err)
 /* Parse an unsigned number (decimal or 0x-hex) or fail with a message. */
 static int parse_u64(const char *str, const char *what, uint64_t *val)
 {
-	char *end;
-
-	errno = 0;
-	*val = strtoull(str, &end, 0);
-	if (errno || end == str || *end || str[0] == '-') {
-		fprintf(stderr, "%s: invalid %s '%s'\n", prog, what, str);
-		return -EINVAL;
-	}
-	return 0;
+	return util_parse_u64_arg(prog, what, str, 0, UINT64_MAX, val);
 }
 
 static int open_device(const char *bdf, struct vfio_dmabuf_dev **dev)
