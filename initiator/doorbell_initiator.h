@@ -61,15 +61,6 @@ int dbi_read_in_place(struct dbi_session *s, uint64_t slba, uint32_t nblocks);
 /* The target's CPU time now, and commands its session thread ran. */
 int dbi_target_stats(struct dbi_session *s, struct db_stats *stats);
 
-/*
- * RDMA-WRITE the 4-byte @value to (@addr, @rkey) of the target and
- * report how the target's RDMA device answered: 0, or -EACCES for a
- * remote access error.  For tools that check the target's isolation;
- * the session is unusable after an error.
- */
-int dbi_probe_write(struct dbi_session *s, uint64_t addr, uint32_t rkey,
-		    uint32_t value);
-
 const char *dbi_strerror(int ret);
 const char *dbi_mode_name(enum db_mode mode);
 /* Parse a mode name ("one-sided", "ring-busy", ...); 0 if unknown. */

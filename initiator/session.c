@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "private.h"
+#include "test_hooks.h"
 #include "verbs.h"
 
 #define DBI_DEFAULT_TIMEOUT_MS 5000

@@ -40,8 +40,8 @@
 
 #include "backing_file.h"
 #include "check.h"
-#include "doorbell_initiator.h"
 #include "nvme_spec.h"
+#include "test_hooks.h"
 
 /* NVMe generic status: Data Transfer Error, Invalid Namespace. */
 #define SC_DATA_TRANSFER_ERROR 0x004

@@ -39,8 +39,8 @@
 #include "backing_file.h"
 #include "check.h"
 #include "proc_interrupts.h"
-#include "doorbell_initiator.h"
 #include "qemu_trace.h"
+#include "test_hooks.h"
 
 #define DOORBELLS 0x1000u
 #define NR_INITIATORS 4
