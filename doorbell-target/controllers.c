@@ -13,7 +13,7 @@
  * cannot export one can serve nobody: say so at start-up, in the terms
  * of what is missing, not at the first connection.
  */
-static int ctrl_check_export(struct target *t, struct nvme_ctrl *ctrl)
+static int ctrl_check_export(struct target *t, struct dbnvme_ctrl *ctrl)
 {
 	int ret = vfio_dmabuf_export_supported(ctrl->dev);
 
@@ -22,7 +22,7 @@ static int ctrl_check_export(struct target *t, struct nvme_ctrl *ctrl)
 			   ctrl->bdf);
 	else if (ret)
 		target_log(t, "%s: probing dma-buf export: %s", ctrl->bdf,
-			   nvme_strerror(ret));
+			   dbnvme_strerror(ret));
 	return ret;
 }
 
@@ -60,7 +60,7 @@ static int ctrl_check_isolation(struct target *t, unsigned int i,
 
 static int ctrl_open(struct target *t, const char *bdf, struct target_ctrl *tc)
 {
-	struct nvme_ctrl *ctrl;
+	struct dbnvme_ctrl *ctrl;
 	int ret;
 
 	ret = vfio_pci_iommu_group(bdf, &tc->iommu_group);
@@ -70,9 +70,9 @@ static int ctrl_open(struct target *t, const char *bdf, struct target_ctrl *tc)
 		return ret;
 	}
 	target_log(t, "opening and resetting %s", bdf);
-	ret = nvme_ctrl_open(bdf, &ctrl);
+	ret = dbnvme_ctrl_open(bdf, &ctrl);
 	if (ret) {
-		target_log(t, "%s: %s", bdf, nvme_strerror(ret));
+		target_log(t, "%s: %s", bdf, dbnvme_strerror(ret));
 		return ret;
 	}
 	tc->nvme = ctrl;
@@ -90,7 +90,7 @@ static int ctrl_open(struct target *t, const char *bdf, struct target_ctrl *tc)
 		target_log(t,
 			   "%s: no MSI-X (%s): the event-driven two-sided "
 			   "mode is refused",
-			   ctrl->bdf, nvme_strerror(ctrl->irq_error));
+			   ctrl->bdf, dbnvme_strerror(ctrl->irq_error));
 	if (t->verbose)
 		target_log(t,
 			   "%s: admin SQ at IOVA %#llx, CQ at %#llx, identify "
@@ -122,7 +122,7 @@ int target_ctrls_open(struct target *t, const struct target_options *o)
 	}
 	if (i < o->nr_bdfs) {
 		if (t->ctrls[i].nvme)
-			nvme_ctrl_close(t->ctrls[i].nvme);
+			dbnvme_ctrl_close(t->ctrls[i].nvme);
 		t->ctrls[i].nvme = NULL;
 		target_ctrls_close(t);
 		return ret;
@@ -147,7 +147,7 @@ void target_ctrls_close(struct target *t)
 
 	for (i = 0; i < t->nr_ctrls; i++) {
 		target_devices_release(&t->ctrls[i]);
-		nvme_ctrl_close(t->ctrls[i].nvme);
+		dbnvme_ctrl_close(t->ctrls[i].nvme);
 		t->ctrls[i].nvme = NULL;
 	}
 	t->nr_ctrls = 0;
@@ -169,10 +169,10 @@ int target_ctrl_reset(struct target *t, struct target_ctrl *tc)
 		session_destroy(s);
 		rdma_destroy_id(id);
 	}
-	ret = nvme_ctrl_reset(tc->nvme);
+	ret = dbnvme_ctrl_reset(tc->nvme);
 	if (ret)
 		target_log(t, "%s: controller reset failed: %s", tc->nvme->bdf,
-			   nvme_strerror(ret));
+			   dbnvme_strerror(ret));
 	else
 		target_log(t, "%s: controller ready again", tc->nvme->bdf);
 	return ret;

@@ -89,7 +89,8 @@ static void on_connect_request(struct target *t, struct rdma_cm_event *ev)
 		session_destroy(s);
 	}
 	if (ret) {
-		target_log(t, "refusing a connection: %s", nvme_strerror(ret));
+		target_log(t, "refusing a connection: %s",
+			   dbnvme_strerror(ret));
 		reject(ev->id, ret);
 		ev->id->context = NULL;
 	}
@@ -109,7 +110,7 @@ static bool on_cm_event(struct target *t, struct rdma_cm_event *ev)
 		ret = s ? session_start(s) : 0;
 		if (ret) {
 			target_log(t, "starting I/O queue %u: %s", s->queue.qid,
-				   nvme_strerror(ret));
+				   dbnvme_strerror(ret));
 			rdma_disconnect(ev->id);
 		}
 		return false;

@@ -159,9 +159,9 @@ int session_create(struct target *t, struct rdma_cm_id *id,
 	}
 	if (!ret) {
 		step = "NVMe I/O queue";
-		ret = nvme_queue_create(s->ctrl, qid,
-					target_session_depth(req, t->max_depth),
-					session_queue_flags(s), &s->queue);
+		ret = dbnvme_queue_create(
+			s->ctrl, qid, target_session_depth(req, t->max_depth),
+			session_queue_flags(s), &s->queue);
 		if (ret) {
 			s->queue.qid = qid; /* for session_destroy() */
 			s->queue.sq.vaddr = NULL;
@@ -169,7 +169,7 @@ int session_create(struct target *t, struct rdma_cm_id *id,
 	}
 	if (!ret) {
 		step = "data buffer";
-		ret = nvme_dma_alloc(
+		ret = dbnvme_dma_alloc(
 			s->ctrl, (size_t)s->queue.depth * s->ctrl->max_transfer,
 			&s->data);
 	}
@@ -181,7 +181,7 @@ int session_create(struct target *t, struct rdma_cm_id *id,
 		ret = session_post_recv(s, i);
 	if (ret) {
 		target_log(t, "new session on I/O queue %u: %s: %s", qid, step,
-			   nvme_strerror(ret));
+			   dbnvme_strerror(ret));
 		session_destroy(s);
 		return ret;
 	}
@@ -223,10 +223,10 @@ static int bind_window(struct session *s, struct ibv_mw *mw, struct ibv_mr *mr,
 /* Post the SESSION_BINDS binds of the session's windows. */
 static int session_bind_windows(struct session *s)
 {
-	struct nvme_ctrl *ctrl = s->ctrl;
+	struct dbnvme_ctrl *ctrl = s->ctrl;
 	struct target_device *d = s->device;
 	struct db_ready *r = &s->ready;
-	uint64_t sq_db = nvme_sq_doorbell_offset(ctrl, s->queue.qid);
+	uint64_t sq_db = dbnvme_sq_doorbell_offset(ctrl, s->queue.qid);
 	int ret;
 
 	r->qid = s->queue.qid;
@@ -240,12 +240,12 @@ static int session_bind_windows(struct session *s)
 	r->data_iova = s->data.iova;
 
 	ret = bind_window(s, s->sq_mw, s->sq_mr, (uintptr_t)s->queue.sq.vaddr,
-			  s->queue.depth * sizeof(struct nvme_sqe),
+			  s->queue.depth * sizeof(struct dbnvme_sqe),
 			  IBV_ACCESS_REMOTE_WRITE, &r->sq);
 	if (!ret)
 		ret = bind_window(s, s->cq_mw, s->cq_mr,
 				  (uintptr_t)s->queue.cq.vaddr,
-				  s->queue.depth * sizeof(struct nvme_cqe),
+				  s->queue.depth * sizeof(struct dbnvme_cqe),
 				  IBV_ACCESS_REMOTE_READ, &r->cq);
 	if (!ret)
 		ret = bind_window(s, s->data_mw, s->data_mr,
@@ -339,11 +339,11 @@ void session_destroy(struct session *s)
 	if (s->cm_id->qp)
 		rdma_destroy_qp(s->cm_id);
 	if (s->queue.sq.vaddr) {
-		int ret = nvme_queue_delete(s->ctrl, &s->queue);
+		int ret = dbnvme_queue_delete(s->ctrl, &s->queue);
 
 		if (ret)
 			target_log(t, "deleting I/O queue %u: %s", s->queue.qid,
-				   nvme_strerror(ret));
+				   dbnvme_strerror(ret));
 	}
 	if (s->msg_mr)
 		ibv_dereg_mr(s->msg_mr);
@@ -353,7 +353,7 @@ void session_destroy(struct session *s)
 		ibv_dereg_mr(s->cq_mr);
 	if (s->sq_mr)
 		ibv_dereg_mr(s->sq_mr);
-	nvme_dma_free(s->ctrl, &s->data);
+	dbnvme_dma_free(s->ctrl, &s->data);
 	if (s->cq)
 		ibv_destroy_cq(s->cq);
 	if (s->channel)

@@ -203,12 +203,12 @@ static int session_rdma(struct session *s, enum ibv_wr_opcode op, void *local,
 static int session_run_command(struct session *s, const struct db_msg *req)
 {
 	const struct db_command *c = &req->command;
-	struct nvme_ctrl *ctrl = s->ctrl;
+	struct dbnvme_ctrl *ctrl = s->ctrl;
 	uint32_t bytes;
 	struct db_msg rsp = { .magic = DB_PROTO_MAGIC,
 			      .type = DB_MSG_RESPONSE,
 			      .tag = req->tag };
-	struct nvme_sqe sqe;
+	struct dbnvme_sqe sqe;
 	int status, ret;
 
 	status = target_command_status(c, ctrl->max_transfer,
@@ -222,9 +222,9 @@ static int session_run_command(struct session *s, const struct db_msg *req)
 		if (ret)
 			return ret;
 	}
-	nvme_build_io(&sqe, c->opcode, ctrl->ns.nsid, ctrl->ns.lba_shift,
-		      c->slba, c->nblocks, s->data.iova);
-	status = nvme_io_sync(&s->queue, &sqe, NVME_COMMAND_TIMEOUT_MS, NULL);
+	dbnvme_build_io(&sqe, c->opcode, ctrl->ns.nsid, ctrl->ns.lba_shift,
+			c->slba, c->nblocks, s->data.iova);
+	status = dbnvme_io_sync(&s->queue, &sqe, NVME_COMMAND_TIMEOUT_MS, NULL);
 	if (status < 0)
 		return status;
 	rsp.response.cid = sqe.cid;
@@ -280,7 +280,7 @@ static int session_handle(struct session *s, const struct db_msg *msg)
 		 * SEND did; the barrier carries that order to the device.
 		 * Free the consumed CQ slots first, then hand over the SQE.
 		 */
-		nvme_wmb_before_mmio();
+		dbnvme_wmb_before_mmio();
 		if (msg->ring.cq_head != s->queue.cq_head) {
 			s->queue.cq_head = msg->ring.cq_head;
 			*s->queue.cq_doorbell = msg->ring.cq_head;
@@ -407,7 +407,7 @@ void *session_thread(void *arg)
 			   s->queue.qid, ibv_wc_status_str(wc.status));
 	else if (ret != -ECONNRESET)
 		target_log(s->target, "I/O queue %u: %s", s->queue.qid,
-			   nvme_strerror(ret));
+			   dbnvme_strerror(ret));
 	/* The main thread reaps the session. */
 	__atomic_store_n(&s->dead, true, __ATOMIC_RELEASE);
 	if (write(s->target->reap_fd, &one, sizeof(one)) < 0)

@@ -53,14 +53,14 @@ struct thread_usage {
 struct session {
 	struct target *target;
 	struct target_ctrl *tc; /* the controller it was given */
-	struct nvme_ctrl *ctrl; /* tc->nvme */
+	struct dbnvme_ctrl *ctrl; /* tc->nvme */
 	struct target_device *device;
 	struct rdma_cm_id *cm_id;
 	enum db_mode mode;
 	bool busy_poll; /* the thread spins instead of sleeping */
 
-	struct nvme_queue queue;
-	struct nvme_dma data; /* depth slots of max_transfer bytes */
+	struct dbnvme_queue queue;
+	struct dbnvme_dma data; /* depth slots of max_transfer bytes */
 	struct ibv_comp_channel *channel;
 	struct ibv_cq *cq;
 	struct ibv_mr *sq_mr, *cq_mr, *data_mr, *msg_mr;
@@ -89,7 +89,7 @@ struct session {
  * Main thread only.
  */
 struct target_ctrl {
-	struct nvme_ctrl *nvme;
+	struct dbnvme_ctrl *nvme;
 	unsigned long iommu_group;
 	struct target_device *devices;
 	uint64_t qids_in_use; /* bit q: I/O queue q has a session */

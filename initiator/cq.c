@@ -6,7 +6,7 @@
  */
 #include "private.h"
 
-enum dbi_cqe_verdict dbi_cqe_check(const struct nvme_cqe *cqe, uint8_t phase,
+enum dbi_cqe_verdict dbi_cqe_check(const struct dbnvme_cqe *cqe, uint8_t phase,
 				   uint16_t cid, unsigned int *rereads)
 {
 	if (NVME_CQE_PHASE(cqe->status) != phase)

@@ -32,5 +32,5 @@ enum db_mode dbi_mode_parse(const char *name)
 
 const char *dbi_strerror(int ret)
 {
-	return nvme_strerror(ret);
+	return dbnvme_strerror(ret);
 }

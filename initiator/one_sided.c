@@ -49,7 +49,7 @@ static void rdma_wr(struct dbi_session *s, struct ibv_send_wr *wr,
  */
 static int poll_cq_remotely(struct dbi_session *s, struct ibv_send_wr *chain,
 			    struct ibv_send_wr **tail, uint32_t fetch_bytes,
-			    uint64_t slot, uint16_t cid, struct nvme_cqe *cqe)
+			    uint64_t slot, uint16_t cid, struct dbnvme_cqe *cqe)
 {
 	const struct db_ready *r = &s->ready;
 	uint64_t limit = util_now_ms() + s->timeout_ms;
@@ -96,7 +96,7 @@ int dbi_queue_command(struct dbi_session *s, uint8_t opcode, uint64_t slba,
 	uint64_t slot = (uint64_t)s->sq_tail * r->slot_size;
 	struct ibv_send_wr wrs[4], *chain = NULL, **tail = &chain;
 	struct ibv_sge sges[4];
-	struct nvme_cqe cqe;
+	struct dbnvme_cqe cqe;
 	uint16_t cid = s->next_cid++;
 	unsigned int n = 0;
 	bool ring_cq;
@@ -119,13 +119,13 @@ int dbi_queue_command(struct dbi_session *s, uint8_t opcode, uint64_t slba,
 		*tail = &wrs[n];
 		tail = &wrs[n++].next;
 	}
-	nvme_build_io(&s->stage->sqe, opcode, r->nsid,
-		      __builtin_ctz(r->block_size), slba, nblocks,
-		      r->data_iova + slot);
+	dbnvme_build_io(&s->stage->sqe, opcode, r->nsid,
+			__builtin_ctz(r->block_size), slba, nblocks,
+			r->data_iova + slot);
 	s->stage->sqe.cid = cid;
 	rdma_wr(s, &wrs[n], &sges[n], WR_SQE, IBV_WR_RDMA_WRITE, &s->stage->sqe,
-		sizeof(struct nvme_sqe), &r->sq,
-		(uint64_t)s->sq_tail * sizeof(struct nvme_sqe));
+		sizeof(struct dbnvme_sqe), &r->sq,
+		(uint64_t)s->sq_tail * sizeof(struct dbnvme_sqe));
 	*tail = &wrs[n];
 	tail = &wrs[n++].next;
 	s->sq_tail = (s->sq_tail + 1) % r->depth;

@@ -19,8 +19,8 @@
  * into: one allocation, one MR.
  */
 struct dbi_stage {
-	struct nvme_sqe sqe;
-	struct nvme_cqe cqe;
+	struct dbnvme_sqe sqe;
+	struct dbnvme_cqe cqe;
 	uint32_t sq_tail; /* value for the SQ tail doorbell */
 	uint32_t cq_head; /* value for the CQ head doorbell */
 	uint32_t probe;
@@ -87,7 +87,7 @@ enum dbi_cqe_verdict {
  * waiting for @phase; *@rereads counts the new-phase entries that named
  * another command, from 0 for each command (cq.c).
  */
-enum dbi_cqe_verdict dbi_cqe_check(const struct nvme_cqe *cqe, uint8_t phase,
+enum dbi_cqe_verdict dbi_cqe_check(const struct dbnvme_cqe *cqe, uint8_t phase,
 				   uint16_t cid, unsigned int *rereads);
 /*
  * Move the head past the entry just consumed, flipping the phase at the

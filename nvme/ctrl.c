@@ -17,22 +17,22 @@
 #define NVME_PCI_CMD_MEMORY 0x0002
 #define NVME_PCI_CMD_MASTER 0x0004
 
-static int reg_read(struct nvme_ctrl *ctrl, uint64_t off, void *v, size_t len)
+static int reg_read(struct dbnvme_ctrl *ctrl, uint64_t off, void *v, size_t len)
 {
 	return vfio_dmabuf_bar_read(ctrl->dev, 0, off, v, len);
 }
 
-static int reg_write32(struct nvme_ctrl *ctrl, uint64_t off, uint32_t v)
+static int reg_write32(struct dbnvme_ctrl *ctrl, uint64_t off, uint32_t v)
 {
 	return vfio_dmabuf_bar_write(ctrl->dev, 0, off, &v, sizeof(v));
 }
 
-static int reg_write64(struct nvme_ctrl *ctrl, uint64_t off, uint64_t v)
+static int reg_write64(struct dbnvme_ctrl *ctrl, uint64_t off, uint64_t v)
 {
 	return vfio_dmabuf_bar_write(ctrl->dev, 0, off, &v, sizeof(v));
 }
 
-uint32_t nvme_max_transfer(unsigned int mdts, unsigned int mpsmin)
+uint32_t dbnvme_max_transfer(unsigned int mdts, unsigned int mpsmin)
 {
 	/* MDTS counts in pages of CAP.MPSMIN; 0 means no limit. */
 	uint64_t limit = (uint64_t)NVME_PAGE_SIZE << mpsmin;
@@ -44,7 +44,7 @@ uint32_t nvme_max_transfer(unsigned int mdts, unsigned int mpsmin)
 					     NVME_PRP_PAIR_BYTES;
 }
 
-uint16_t nvme_granted_queues(uint32_t granted)
+uint16_t dbnvme_granted_queues(uint32_t granted)
 {
 	/* Both counts are 0's based; a pair needs one of each. */
 	uint32_t sqs = (granted & 0xffff) + 1, cqs = (granted >> 16) + 1;
@@ -55,7 +55,7 @@ uint16_t nvme_granted_queues(uint32_t granted)
 }
 
 /* Wait within CAP.TO for CSTS & @mask to read @want. */
-static int wait_csts(struct nvme_ctrl *ctrl, uint32_t mask, uint32_t want)
+static int wait_csts(struct dbnvme_ctrl *ctrl, uint32_t mask, uint32_t want)
 {
 	unsigned int waited;
 	uint32_t csts;
@@ -76,19 +76,20 @@ static int wait_csts(struct nvme_ctrl *ctrl, uint32_t mask, uint32_t want)
 	return -ETIMEDOUT;
 }
 
-int nvme_admin_sync(struct nvme_ctrl *ctrl, struct nvme_sqe *sqe,
-		    uint32_t *result)
+int dbnvme_admin_sync(struct dbnvme_ctrl *ctrl, struct dbnvme_sqe *sqe,
+		      uint32_t *result)
 {
 	int ret;
 
 	pthread_mutex_lock(&ctrl->admin_lock);
-	ret = nvme_io_sync(&ctrl->admin, sqe, NVME_COMMAND_TIMEOUT_MS, result);
+	ret = dbnvme_io_sync(&ctrl->admin, sqe, NVME_COMMAND_TIMEOUT_MS,
+			     result);
 	pthread_mutex_unlock(&ctrl->admin_lock);
 	return ret;
 }
 
 /* Disable, then enable with the admin queue pair at its start. */
-static int ctrl_enable(struct nvme_ctrl *ctrl)
+static int ctrl_enable(struct dbnvme_ctrl *ctrl)
 {
 	uint32_t aqa = (NVME_ADMIN_DEPTH - 1) << 16 | (NVME_ADMIN_DEPTH - 1);
 	int ret;
@@ -98,7 +99,7 @@ static int ctrl_enable(struct nvme_ctrl *ctrl)
 		ret = wait_csts(ctrl, NVME_CSTS_RDY, 0);
 	if (ret)
 		return ret;
-	nvme_queue_rewind(&ctrl->admin);
+	dbnvme_queue_rewind(&ctrl->admin);
 	ret = reg_write32(ctrl, NVME_REG_AQA, aqa);
 	if (!ret)
 		ret = reg_write64(ctrl, NVME_REG_ASQ, ctrl->admin.sq.iova);
@@ -123,16 +124,16 @@ static void copy_trimmed(char *dst, const uint8_t *src, size_t len)
 }
 
 /* Identify data structure @cns (of namespace @nsid) into the identify page. */
-static int identify(struct nvme_ctrl *ctrl, uint32_t cns, uint32_t nsid)
+static int identify(struct dbnvme_ctrl *ctrl, uint32_t cns, uint32_t nsid)
 {
-	struct nvme_sqe sqe = {
+	struct dbnvme_sqe sqe = {
 		.opcode = NVME_ADMIN_IDENTIFY,
 		.nsid = nsid,
 		.prp1 = ctrl->identify.iova,
 		.cdw10 = cns,
 	};
 
-	return nvme_admin_sync(ctrl, &sqe, NULL);
+	return dbnvme_admin_sync(ctrl, &sqe, NULL);
 }
 
 /*
@@ -140,7 +141,7 @@ static int identify(struct nvme_ctrl *ctrl, uint32_t cns, uint32_t nsid)
  * (Identify CNS 02h), which need not be 1 when a subsystem gives each
  * controller a namespace of its own.
  */
-static int ctrl_identify_namespace(struct nvme_ctrl *ctrl)
+static int ctrl_identify_namespace(struct dbnvme_ctrl *ctrl)
 {
 	const uint8_t *id = ctrl->identify.vaddr;
 	unsigned int flbas;
@@ -168,10 +169,10 @@ static int ctrl_identify_namespace(struct nvme_ctrl *ctrl)
 	return 0;
 }
 
-static int ctrl_identify(struct nvme_ctrl *ctrl)
+static int ctrl_identify(struct dbnvme_ctrl *ctrl)
 {
 	const uint8_t *id = ctrl->identify.vaddr;
-	struct nvme_sqe sqe;
+	struct dbnvme_sqe sqe;
 	unsigned int mdts;
 	uint32_t granted;
 	int ret;
@@ -183,26 +184,26 @@ static int ctrl_identify(struct nvme_ctrl *ctrl)
 	copy_trimmed(ctrl->model, id + 24, 40);
 	mdts = id[77];
 	ctrl->max_transfer =
-		nvme_max_transfer(mdts, NVME_CAP_MPSMIN(ctrl->cap));
+		dbnvme_max_transfer(mdts, NVME_CAP_MPSMIN(ctrl->cap));
 
 	ret = ctrl_identify_namespace(ctrl);
 	if (ret)
 		return ret;
 
 	/* As many I/O queue pairs as the controller grants. */
-	sqe = (struct nvme_sqe){
+	sqe = (struct dbnvme_sqe){
 		.opcode = NVME_ADMIN_SET_FEATURES,
 		.cdw10 = NVME_FEAT_NUM_QUEUES,
 		.cdw11 = 0xfffe << 16 | 0xfffe,
 	};
-	ret = nvme_admin_sync(ctrl, &sqe, &granted);
+	ret = dbnvme_admin_sync(ctrl, &sqe, &granted);
 	if (ret)
 		return ret;
-	ctrl->nr_io_queues = nvme_granted_queues(granted);
+	ctrl->nr_io_queues = dbnvme_granted_queues(granted);
 	return 0;
 }
 
-static int ctrl_map_doorbells(struct nvme_ctrl *ctrl)
+static int ctrl_map_doorbells(struct dbnvme_ctrl *ctrl)
 {
 	struct vfio_dmabuf_bar bar;
 	long page = sysconf(_SC_PAGESIZE);
@@ -229,7 +230,7 @@ static int ctrl_map_doorbells(struct nvme_ctrl *ctrl)
  * commands are polled.  Without MSI-X every queue is polled, which the
  * driver can live with; the reason is kept for the caller to tell.
  */
-static void ctrl_enable_msix(struct nvme_ctrl *ctrl)
+static void ctrl_enable_msix(struct dbnvme_ctrl *ctrl)
 {
 	ctrl->irq_error = vfio_dmabuf_msix_enable(
 		ctrl->dev, ctrl->nr_io_queues + 1u, &ctrl->irq_vectors);
@@ -237,7 +238,7 @@ static void ctrl_enable_msix(struct nvme_ctrl *ctrl)
 		ctrl->irq_vectors = 0;
 }
 
-static int ctrl_setup(struct nvme_ctrl *ctrl)
+static int ctrl_setup(struct dbnvme_ctrl *ctrl)
 {
 	uint16_t cmd;
 	int ret;
@@ -264,8 +265,8 @@ static int ctrl_setup(struct nvme_ctrl *ctrl)
 		ctrl->timeout_ms = 500;
 	/* One memory page per ring: PRP1 alone then describes a queue. */
 	ctrl->max_depth = NVME_CAP_MQES(ctrl->cap);
-	if (ctrl->max_depth > NVME_PAGE_SIZE / sizeof(struct nvme_sqe))
-		ctrl->max_depth = NVME_PAGE_SIZE / sizeof(struct nvme_sqe);
+	if (ctrl->max_depth > NVME_PAGE_SIZE / sizeof(struct dbnvme_sqe))
+		ctrl->max_depth = NVME_PAGE_SIZE / sizeof(struct dbnvme_sqe);
 
 	ret = ctrl_map_doorbells(ctrl);
 	if (ret)
@@ -273,12 +274,12 @@ static int ctrl_setup(struct nvme_ctrl *ctrl)
 	ctrl->admin.qid = 0;
 	ctrl->admin.depth = NVME_ADMIN_DEPTH;
 	ctrl->admin.irq_fd = -1; /* polled, under admin_lock */
-	nvme_queue_set_doorbells(ctrl, &ctrl->admin);
-	ret = nvme_dma_alloc(ctrl, NVME_PAGE_SIZE, &ctrl->admin.sq);
+	dbnvme_queue_set_doorbells(ctrl, &ctrl->admin);
+	ret = dbnvme_dma_alloc(ctrl, NVME_PAGE_SIZE, &ctrl->admin.sq);
 	if (!ret)
-		ret = nvme_dma_alloc(ctrl, NVME_PAGE_SIZE, &ctrl->admin.cq);
+		ret = dbnvme_dma_alloc(ctrl, NVME_PAGE_SIZE, &ctrl->admin.cq);
 	if (!ret)
-		ret = nvme_dma_alloc(ctrl, NVME_PAGE_SIZE, &ctrl->identify);
+		ret = dbnvme_dma_alloc(ctrl, NVME_PAGE_SIZE, &ctrl->identify);
 	if (!ret)
 		ret = ctrl_enable(ctrl);
 	if (!ret)
@@ -288,11 +289,11 @@ static int ctrl_setup(struct nvme_ctrl *ctrl)
 	return ret;
 }
 
-static void ctrl_release(struct nvme_ctrl *ctrl)
+static void ctrl_release(struct dbnvme_ctrl *ctrl)
 {
-	nvme_dma_free(ctrl, &ctrl->identify);
-	nvme_dma_free(ctrl, &ctrl->admin.sq);
-	nvme_dma_free(ctrl, &ctrl->admin.cq);
+	dbnvme_dma_free(ctrl, &ctrl->identify);
+	dbnvme_dma_free(ctrl, &ctrl->admin.sq);
+	dbnvme_dma_free(ctrl, &ctrl->admin.cq);
 	if (ctrl->doorbells)
 		munmap((void *)ctrl->doorbells, sysconf(_SC_PAGESIZE));
 	vfio_dmabuf_close(ctrl->dev);
@@ -300,10 +301,10 @@ static void ctrl_release(struct nvme_ctrl *ctrl)
 	free(ctrl);
 }
 
-int nvme_ctrl_open(const char *bdf, struct nvme_ctrl **ctrlp)
+int dbnvme_ctrl_open(const char *bdf, struct dbnvme_ctrl **ctrlp)
 {
 	struct vfio_pci_addr addr;
-	struct nvme_ctrl *ctrl;
+	struct dbnvme_ctrl *ctrl;
 	int ret;
 
 	ret = vfio_pci_addr_parse(bdf, &addr);
@@ -320,7 +321,7 @@ int nvme_ctrl_open(const char *bdf, struct nvme_ctrl **ctrlp)
 		ctrl_release(ctrl);
 		return ret;
 	}
-	ret = nvme_dma_init(ctrl);
+	ret = dbnvme_dma_init(ctrl);
 	if (ret) {
 		ctrl_release(ctrl);
 		return ret;
@@ -335,7 +336,7 @@ int nvme_ctrl_open(const char *bdf, struct nvme_ctrl **ctrlp)
 	return 0;
 }
 
-int nvme_ctrl_reset(struct nvme_ctrl *ctrl)
+int dbnvme_ctrl_reset(struct dbnvme_ctrl *ctrl)
 {
 	int ret;
 
@@ -347,7 +348,7 @@ int nvme_ctrl_reset(struct nvme_ctrl *ctrl)
 	return ret;
 }
 
-void nvme_ctrl_close(struct nvme_ctrl *ctrl)
+void dbnvme_ctrl_close(struct dbnvme_ctrl *ctrl)
 {
 	uint32_t cc;
 

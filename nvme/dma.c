@@ -24,9 +24,9 @@
 
 /* iova_lock guards iova_space: the IOVAs of every controller. */
 static pthread_mutex_t iova_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct nvme_iova_space iova_space;
+static struct dbnvme_iova_space iova_space;
 
-uint64_t nvme_host_page_size(void)
+uint64_t dbnvme_host_page_size(void)
 {
 	long page = sysconf(_SC_PAGESIZE);
 
@@ -34,7 +34,7 @@ uint64_t nvme_host_page_size(void)
 }
 
 /* Keep the ranges that lie above the floor, clipped to it. */
-static void clip_to_floor(struct nvme_ctrl *ctrl)
+static void clip_to_floor(struct dbnvme_ctrl *ctrl)
 {
 	unsigned int i, n = 0;
 
@@ -50,7 +50,7 @@ static void clip_to_floor(struct nvme_ctrl *ctrl)
 	ctrl->nr_iova_ranges = n;
 }
 
-int nvme_dma_init(struct nvme_ctrl *ctrl)
+int dbnvme_dma_init(struct dbnvme_ctrl *ctrl)
 {
 	int ret;
 
@@ -74,15 +74,16 @@ int nvme_dma_init(struct nvme_ctrl *ctrl)
 	return ctrl->nr_iova_ranges ? 0 : -ENOSPC;
 }
 
-int nvme_dma_alloc(struct nvme_ctrl *ctrl, size_t size, struct nvme_dma *buf)
+int dbnvme_dma_alloc(struct dbnvme_ctrl *ctrl, size_t size,
+		     struct dbnvme_dma *buf)
 {
-	uint64_t page = nvme_host_page_size(), iova;
+	uint64_t page = dbnvme_host_page_size(), iova;
 	void *p;
 	int ret;
 
 	pthread_mutex_lock(&iova_lock);
-	ret = nvme_iova_alloc(&iova_space, ctrl->iova_ranges,
-			      ctrl->nr_iova_ranges, size, page, &iova);
+	ret = dbnvme_iova_alloc(&iova_space, ctrl->iova_ranges,
+				ctrl->nr_iova_ranges, size, page, &iova);
 	pthread_mutex_unlock(&iova_lock);
 	if (ret)
 		return ret;
@@ -98,11 +99,11 @@ int nvme_dma_alloc(struct nvme_ctrl *ctrl, size_t size, struct nvme_dma *buf)
 	}
 	if (ret) {
 		pthread_mutex_lock(&iova_lock);
-		nvme_iova_free(&iova_space, iova);
+		dbnvme_iova_free(&iova_space, iova);
 		pthread_mutex_unlock(&iova_lock);
 		return ret;
 	}
-	*buf = (struct nvme_dma){ .vaddr = p, .iova = iova, .size = size };
+	*buf = (struct dbnvme_dma){ .vaddr = p, .iova = iova, .size = size };
 	return 0;
 }
 
@@ -111,13 +112,13 @@ int nvme_dma_alloc(struct nvme_ctrl *ctrl, size_t size, struct nvme_dma *buf)
  * still reach the old buffer there.  One the IOMMU would not unmap stays
  * taken for good.
  */
-void nvme_dma_free(struct nvme_ctrl *ctrl, struct nvme_dma *buf)
+void dbnvme_dma_free(struct dbnvme_ctrl *ctrl, struct dbnvme_dma *buf)
 {
 	if (!buf->vaddr)
 		return;
 	if (!vfio_dmabuf_dma_unmap(ctrl->dev, buf->iova, buf->size)) {
 		pthread_mutex_lock(&iova_lock);
-		nvme_iova_free(&iova_space, buf->iova);
+		dbnvme_iova_free(&iova_space, buf->iova);
 		pthread_mutex_unlock(&iova_lock);
 	}
 	munmap(buf->vaddr, buf->size);

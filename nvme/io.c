@@ -4,14 +4,14 @@
 
 #include "nvme.h"
 
-int nvme_io_sync(struct nvme_queue *q, struct nvme_sqe *sqe,
-		 unsigned int timeout_ms, uint32_t *result)
+int dbnvme_io_sync(struct dbnvme_queue *q, struct dbnvme_sqe *sqe,
+		   unsigned int timeout_ms, uint32_t *result)
 {
-	struct nvme_cqe cqe;
+	struct dbnvme_cqe cqe;
 	int ret;
 
-	nvme_submit(q, sqe);
-	ret = nvme_poll(q, &cqe, timeout_ms);
+	dbnvme_submit(q, sqe);
+	ret = dbnvme_poll(q, &cqe, timeout_ms);
 	if (ret < 0)
 		return ret;
 	/* The queue has this one command out: the CQE must be ours. */

@@ -14,7 +14,7 @@
 #include "private.h"
 
 /* The first span of @sp ending at or after @iova; nr_used if none. */
-static unsigned int first_at_or_after(const struct nvme_iova_space *sp,
+static unsigned int first_at_or_after(const struct dbnvme_iova_space *sp,
 				      uint64_t iova)
 {
 	unsigned int lo = 0, hi = sp->nr_used;
@@ -34,7 +34,7 @@ static unsigned int first_at_or_after(const struct nvme_iova_space *sp,
  * The lowest start >= @from inside @r where @size bytes meet no span in
  * use; false if there is none in @r.
  */
-static bool fit_in_range(const struct nvme_iova_space *sp,
+static bool fit_in_range(const struct dbnvme_iova_space *sp,
 			 const struct vfio_dmabuf_iova_range *r, uint64_t from,
 			 uint64_t size, uint64_t page, uint64_t *start)
 {
@@ -57,7 +57,7 @@ static bool fit_in_range(const struct nvme_iova_space *sp,
 	}
 }
 
-static int insert_span(struct nvme_iova_space *sp, uint64_t start,
+static int insert_span(struct dbnvme_iova_space *sp, uint64_t start,
 		       uint64_t last)
 {
 	unsigned int i = first_at_or_after(sp, start);
@@ -79,10 +79,10 @@ static int insert_span(struct nvme_iova_space *sp, uint64_t start,
 	return 0;
 }
 
-int nvme_iova_alloc(struct nvme_iova_space *sp,
-		    const struct vfio_dmabuf_iova_range *valid,
-		    unsigned int nr_valid, uint64_t size, uint64_t page,
-		    uint64_t *iova)
+int dbnvme_iova_alloc(struct dbnvme_iova_space *sp,
+		      const struct vfio_dmabuf_iova_range *valid,
+		      unsigned int nr_valid, uint64_t size, uint64_t page,
+		      uint64_t *iova)
 {
 	unsigned int pass, i;
 	uint64_t from, start;
@@ -106,7 +106,7 @@ int nvme_iova_alloc(struct nvme_iova_space *sp,
 	return -ENOSPC;
 }
 
-int nvme_iova_free(struct nvme_iova_space *sp, uint64_t iova)
+int dbnvme_iova_free(struct dbnvme_iova_space *sp, uint64_t iova)
 {
 	unsigned int i = first_at_or_after(sp, iova);
 

@@ -14,7 +14,7 @@
  * stores to memory and to uncached MMIO in program order, so there only
  * the compiler must be held back.
  */
-static inline void nvme_wmb_before_mmio(void)
+static inline void dbnvme_wmb_before_mmio(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
 	__asm__ volatile("" ::: "memory");

@@ -8,7 +8,11 @@
  * Errors: functions return 0, a negative errno (-ETIMEDOUT when the
  * controller does not answer within CAP.TO or the command timeout, -EIO
  * when it reports a fatal status), or a positive NVMe status (SCT << 8 |
- * SC) when a command completes with an error; nvme_strerror() names both.
+ * SC) when a command completes with an error; dbnvme_strerror() names both.
+ *
+ * Names carry the project's prefix, dbnvme_: libnvme and libvfn export
+ * nvme_ctrl, nvme_ctrl_reset and the like, and a program may well link
+ * one of them beside this driver.
  */
 #ifndef DOORBELL_NVME_H
 #define DOORBELL_NVME_H
@@ -24,7 +28,7 @@
 #include "nvme_status.h"
 
 /* Memory the controller can reach: mapped at @iova through the IOMMU. */
-struct nvme_dma {
+struct dbnvme_dma {
 	void *vaddr;
 	uint64_t iova;
 	size_t size;
@@ -35,11 +39,11 @@ struct nvme_dma {
  * is locked, so one thread at a time submits and polls.  A queue whose
  * doorbells a remote peer rings is never submitted to locally.
  */
-struct nvme_queue {
+struct dbnvme_queue {
 	uint16_t qid;
 	uint16_t depth; /* entries in each of SQ and CQ */
-	struct nvme_dma sq;
-	struct nvme_dma cq;
+	struct dbnvme_dma sq;
+	struct dbnvme_dma cq;
 	uint16_t sq_tail;
 	uint16_t cq_head;
 	uint8_t phase; /* of the next CQE to consume */
@@ -49,7 +53,7 @@ struct nvme_queue {
 	volatile uint32_t *cq_doorbell;
 };
 
-struct nvme_namespace {
+struct dbnvme_namespace {
 	uint32_t nsid;
 	uint64_t blocks; /* NSZE */
 	unsigned int lba_shift; /* log2 of the block size */
@@ -58,7 +62,7 @@ struct nvme_namespace {
 
 #define NVME_MAX_IOVA_RANGES 8
 
-struct nvme_ctrl {
+struct dbnvme_ctrl {
 	struct vfio_dmabuf_dev *dev;
 	char bdf[16];
 	uint64_t cap;
@@ -74,7 +78,7 @@ struct nvme_ctrl {
 	int irq_error;
 	char model[41];
 	char serial[21];
-	struct nvme_namespace ns; /* the first active namespace */
+	struct dbnvme_namespace ns; /* the first active namespace */
 
 	/* The doorbell page of BAR0, mapped for this process's own stores. */
 	volatile uint32_t *doorbells;
@@ -83,8 +87,8 @@ struct nvme_ctrl {
 
 	/* admin_lock serialises admin commands: the admin queue below. */
 	pthread_mutex_t admin_lock;
-	struct nvme_queue admin;
-	struct nvme_dma identify; /* a page for Identify data */
+	struct dbnvme_queue admin;
+	struct dbnvme_dma identify; /* a page for Identify data */
 
 	/* Where the IOMMU lets this controller's buffers be mapped. */
 	struct vfio_dmabuf_iova_range iova_ranges[NVME_MAX_IOVA_RANGES];
@@ -96,16 +100,16 @@ struct nvme_ctrl {
  * with an admin queue, identify it and namespace 1, and ask for I/O
  * queues.  Progress goes nowhere; failures leave the device closed.
  */
-int nvme_ctrl_open(const char *bdf, struct nvme_ctrl **ctrlp);
+int dbnvme_ctrl_open(const char *bdf, struct dbnvme_ctrl **ctrlp);
 /* Shut the controller down (CC.SHN), disable it and close the device. */
-void nvme_ctrl_close(struct nvme_ctrl *ctrl);
+void dbnvme_ctrl_close(struct dbnvme_ctrl *ctrl);
 /*
  * Reset the controller and bring the admin queue back.  Every I/O queue
- * is gone afterwards; their memory stays allocated for nvme_queue_free().
+ * is gone afterwards; their memory stays allocated for dbnvme_queue_free().
  * The reset is the controller's own (CC.EN), not a PCI reset, so the
  * device's dma-bufs stay valid through it.
  */
-int nvme_ctrl_reset(struct nvme_ctrl *ctrl);
+int dbnvme_ctrl_reset(struct dbnvme_ctrl *ctrl);
 
 /*
  * Host memory for DMA: page-aligned, zeroed, mapped at an IOVA that no
@@ -113,8 +117,9 @@ int nvme_ctrl_reset(struct nvme_ctrl *ctrl);
  * buffer's IOVA is reused only after it was unmapped, and as late as the
  * space allows.
  */
-int nvme_dma_alloc(struct nvme_ctrl *ctrl, size_t size, struct nvme_dma *buf);
-void nvme_dma_free(struct nvme_ctrl *ctrl, struct nvme_dma *buf);
+int dbnvme_dma_alloc(struct dbnvme_ctrl *ctrl, size_t size,
+		     struct dbnvme_dma *buf);
+void dbnvme_dma_free(struct dbnvme_ctrl *ctrl, struct dbnvme_dma *buf);
 
 /* Wait for completions on the queue's interrupt instead of spinning. */
 #define NVME_QUEUE_INTERRUPTS 0x1
@@ -126,34 +131,36 @@ void nvme_dma_free(struct nvme_ctrl *ctrl, struct nvme_dma *buf);
  * (-EOPNOTSUPP when the controller has no such vector); otherwise it is
  * polled.
  */
-int nvme_queue_create(struct nvme_ctrl *ctrl, uint16_t qid, uint16_t depth,
-		      unsigned int flags, struct nvme_queue *q);
+int dbnvme_queue_create(struct dbnvme_ctrl *ctrl, uint16_t qid, uint16_t depth,
+			unsigned int flags, struct dbnvme_queue *q);
 /*
  * Delete SQ then CQ (ignored after a reset), silence the queue's vector
  * and free its memory.
  */
-int nvme_queue_delete(struct nvme_ctrl *ctrl, struct nvme_queue *q);
+int dbnvme_queue_delete(struct dbnvme_ctrl *ctrl, struct dbnvme_queue *q);
 
 /* BAR0 offsets of queue @qid's SQ tail and CQ head doorbells. */
-uint64_t nvme_sq_doorbell_offset(const struct nvme_ctrl *ctrl, uint16_t qid);
-uint64_t nvme_cq_doorbell_offset(const struct nvme_ctrl *ctrl, uint16_t qid);
+uint64_t dbnvme_sq_doorbell_offset(const struct dbnvme_ctrl *ctrl,
+				   uint16_t qid);
+uint64_t dbnvme_cq_doorbell_offset(const struct dbnvme_ctrl *ctrl,
+				   uint16_t qid);
 
 /* Place @sqe (its cid filled in) at the SQ tail and ring the doorbell. */
-int nvme_submit(struct nvme_queue *q, struct nvme_sqe *sqe);
+int dbnvme_submit(struct dbnvme_queue *q, struct dbnvme_sqe *sqe);
 /*
  * Wait up to @timeout_ms for the next CQE, spinning or sleeping on the
  * queue's interrupt, consume it, ring the CQ head doorbell.  -ETIMEDOUT
  * if none came.
  */
-int nvme_poll(struct nvme_queue *q, struct nvme_cqe *cqe,
-	      unsigned int timeout_ms);
+int dbnvme_poll(struct dbnvme_queue *q, struct dbnvme_cqe *cqe,
+		unsigned int timeout_ms);
 
 /*
  * Submit one command on @q and wait for it; its status as above, and on
  * success the CQE's result in *@result if that is not NULL.
  */
-int nvme_io_sync(struct nvme_queue *q, struct nvme_sqe *sqe,
-		 unsigned int timeout_ms, uint32_t *result);
+int dbnvme_io_sync(struct dbnvme_queue *q, struct dbnvme_sqe *sqe,
+		   unsigned int timeout_ms, uint32_t *result);
 
 /* The default time a command may take. */
 #define NVME_COMMAND_TIMEOUT_MS 5000

@@ -69,7 +69,7 @@
 #define NVME_SC_INVALID_FIELD 0x002
 
 /* A submission queue entry: 64 bytes. */
-struct nvme_sqe {
+struct dbnvme_sqe {
 	uint8_t opcode;
 	uint8_t flags;
 	uint16_t cid;
@@ -88,7 +88,7 @@ struct nvme_sqe {
 };
 
 /* A completion queue entry: 16 bytes. */
-struct nvme_cqe {
+struct dbnvme_cqe {
 	uint32_t result;
 	uint32_t rsvd;
 	uint16_t sq_head;
@@ -101,21 +101,22 @@ struct nvme_cqe {
 /* Status code type and status code, as one value: SCT << 8 | SC. */
 #define NVME_CQE_STATUS(status) (((status) >> 1) & 0x7ff)
 
-_Static_assert(sizeof(struct nvme_sqe) == 64, "SQE is 64 bytes");
-_Static_assert(sizeof(struct nvme_cqe) == 16, "CQE is 16 bytes");
+_Static_assert(sizeof(struct dbnvme_sqe) == 64, "SQE is 64 bytes");
+_Static_assert(sizeof(struct dbnvme_cqe) == 16, "CQE is 16 bytes");
 
 /*
  * Build a Read, Write or Flush of @nblocks blocks at @slba of namespace
  * @nsid (blocks of 1 << @lba_shift bytes), data at @iova.  The data may
  * span two 4 KiB pages at most; PRP2 names the second.
  */
-static inline void nvme_build_io(struct nvme_sqe *sqe, uint8_t opcode,
-				 uint32_t nsid, unsigned int lba_shift,
-				 uint64_t slba, uint32_t nblocks, uint64_t iova)
+static inline void dbnvme_build_io(struct dbnvme_sqe *sqe, uint8_t opcode,
+				   uint32_t nsid, unsigned int lba_shift,
+				   uint64_t slba, uint32_t nblocks,
+				   uint64_t iova)
 {
 	uint64_t bytes = (uint64_t)nblocks << lba_shift;
 
-	*sqe = (struct nvme_sqe){ .opcode = opcode, .nsid = nsid };
+	*sqe = (struct dbnvme_sqe){ .opcode = opcode, .nsid = nsid };
 	if (opcode == NVME_CMD_FLUSH)
 		return;
 	sqe->prp1 = iova;

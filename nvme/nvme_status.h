@@ -6,6 +6,6 @@
  * A message for a return value that is 0, a negative errno, or a
  * positive NVMe completion status (SCT << 8 | SC).
  */
-const char *nvme_strerror(int ret);
+const char *dbnvme_strerror(int ret);
 
 #endif /* DOORBELL_NVME_STATUS_H */

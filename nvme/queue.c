@@ -14,31 +14,32 @@
 #include "mmio.h"
 #include "private.h"
 
-uint64_t nvme_sq_doorbell_offset(const struct nvme_ctrl *ctrl, uint16_t qid)
+uint64_t dbnvme_sq_doorbell_offset(const struct dbnvme_ctrl *ctrl, uint16_t qid)
 {
 	return NVME_REG_DOORBELLS + 2ull * qid * ctrl->doorbell_stride;
 }
 
-uint64_t nvme_cq_doorbell_offset(const struct nvme_ctrl *ctrl, uint16_t qid)
+uint64_t dbnvme_cq_doorbell_offset(const struct dbnvme_ctrl *ctrl, uint16_t qid)
 {
 	return NVME_REG_DOORBELLS + (2ull * qid + 1) * ctrl->doorbell_stride;
 }
 
-void nvme_queue_set_doorbells(struct nvme_ctrl *ctrl, struct nvme_queue *q)
+void dbnvme_queue_set_doorbells(struct dbnvme_ctrl *ctrl,
+				struct dbnvme_queue *q)
 {
 	uint8_t *page = (uint8_t *)ctrl->doorbells;
 
 	q->sq_doorbell =
 		(volatile uint32_t *)(page +
-				      nvme_sq_doorbell_offset(ctrl, q->qid) -
+				      dbnvme_sq_doorbell_offset(ctrl, q->qid) -
 				      ctrl->doorbell_page);
 	q->cq_doorbell =
 		(volatile uint32_t *)(page +
-				      nvme_cq_doorbell_offset(ctrl, q->qid) -
+				      dbnvme_cq_doorbell_offset(ctrl, q->qid) -
 				      ctrl->doorbell_page);
 }
 
-void nvme_queue_rewind(struct nvme_queue *q)
+void dbnvme_queue_rewind(struct dbnvme_queue *q)
 {
 	memset(q->sq.vaddr, 0, q->sq.size);
 	memset(q->cq.vaddr, 0, q->cq.size);
@@ -47,16 +48,16 @@ void nvme_queue_rewind(struct nvme_queue *q)
 	q->phase = 1;
 }
 
-int nvme_submit(struct nvme_queue *q, struct nvme_sqe *sqe)
+int dbnvme_submit(struct dbnvme_queue *q, struct dbnvme_sqe *sqe)
 {
-	struct nvme_sqe *ring = q->sq.vaddr;
+	struct dbnvme_sqe *ring = q->sq.vaddr;
 	uint16_t next = (q->sq_tail + 1) % q->depth;
 
 	sqe->cid = q->next_cid++;
 	ring[q->sq_tail] = *sqe;
 	q->sq_tail = next;
 	/* The SQE must be in memory before the controller hears of it. */
-	nvme_wmb_before_mmio();
+	dbnvme_wmb_before_mmio();
 	*q->sq_doorbell = next;
 	return 0;
 }
@@ -66,7 +67,7 @@ int nvme_submit(struct nvme_queue *q, struct nvme_sqe *sqe)
  * counts interrupts, so one that came before the sleep is not lost; one
  * left over from a CQE already consumed only costs another look.
  */
-static int nvme_wait_irq(struct nvme_queue *q, uint64_t limit)
+static int dbnvme_wait_irq(struct dbnvme_queue *q, uint64_t limit)
 {
 	struct pollfd pfd = { .fd = q->irq_fd, .events = POLLIN };
 	uint64_t now = util_now_ms(), count;
@@ -83,17 +84,17 @@ static int nvme_wait_irq(struct nvme_queue *q, uint64_t limit)
 	return 0;
 }
 
-int nvme_poll(struct nvme_queue *q, struct nvme_cqe *cqe,
-	      unsigned int timeout_ms)
+int dbnvme_poll(struct dbnvme_queue *q, struct dbnvme_cqe *cqe,
+		unsigned int timeout_ms)
 {
-	volatile struct nvme_cqe *ring = q->cq.vaddr;
+	volatile struct dbnvme_cqe *ring = q->cq.vaddr;
 	uint64_t limit = util_now_ms() + timeout_ms;
 	unsigned int spins = 0;
 	int ret;
 
 	while (NVME_CQE_PHASE(ring[q->cq_head].status) != q->phase) {
 		if (q->irq_fd >= 0) {
-			ret = nvme_wait_irq(q, limit);
+			ret = dbnvme_wait_irq(q, limit);
 			if (ret)
 				return ret;
 			continue;
@@ -113,7 +114,8 @@ int nvme_poll(struct nvme_queue *q, struct nvme_cqe *cqe,
 }
 
 /* Vector @qid signals a fresh eventfd of the queue's. */
-static int nvme_queue_irq_setup(struct nvme_ctrl *ctrl, struct nvme_queue *q)
+static int dbnvme_queue_irq_setup(struct dbnvme_ctrl *ctrl,
+				  struct dbnvme_queue *q)
 {
 	int ret;
 
@@ -130,7 +132,8 @@ static int nvme_queue_irq_setup(struct nvme_ctrl *ctrl, struct nvme_queue *q)
 	return ret;
 }
 
-static void nvme_queue_irq_release(struct nvme_ctrl *ctrl, struct nvme_queue *q)
+static void dbnvme_queue_irq_release(struct dbnvme_ctrl *ctrl,
+				     struct dbnvme_queue *q)
 {
 	if (q->irq_fd < 0)
 		return;
@@ -139,10 +142,10 @@ static void nvme_queue_irq_release(struct nvme_ctrl *ctrl, struct nvme_queue *q)
 	q->irq_fd = -1;
 }
 
-int nvme_queue_create(struct nvme_ctrl *ctrl, uint16_t qid, uint16_t depth,
-		      unsigned int flags, struct nvme_queue *q)
+int dbnvme_queue_create(struct dbnvme_ctrl *ctrl, uint16_t qid, uint16_t depth,
+			unsigned int flags, struct dbnvme_queue *q)
 {
-	struct nvme_sqe sqe;
+	struct dbnvme_sqe sqe;
 	uint32_t cq_flags = NVME_QUEUE_PHYS_CONTIG;
 	int ret;
 
@@ -154,64 +157,64 @@ int nvme_queue_create(struct nvme_ctrl *ctrl, uint16_t qid, uint16_t depth,
 	q->qid = qid;
 	q->depth = depth;
 	if (flags & NVME_QUEUE_INTERRUPTS) {
-		ret = nvme_queue_irq_setup(ctrl, q);
+		ret = dbnvme_queue_irq_setup(ctrl, q);
 		if (ret)
 			return ret;
 		cq_flags |= (uint32_t)qid << 16 | NVME_CQ_IRQ_ENABLED;
 	}
-	ret = nvme_dma_alloc(ctrl, depth * sizeof(struct nvme_sqe), &q->sq);
+	ret = dbnvme_dma_alloc(ctrl, depth * sizeof(struct dbnvme_sqe), &q->sq);
 	if (!ret)
-		ret = nvme_dma_alloc(ctrl, depth * sizeof(struct nvme_cqe),
-				     &q->cq);
+		ret = dbnvme_dma_alloc(ctrl, depth * sizeof(struct dbnvme_cqe),
+				       &q->cq);
 	if (ret)
 		goto free;
-	nvme_queue_rewind(q);
-	nvme_queue_set_doorbells(ctrl, q);
+	dbnvme_queue_rewind(q);
+	dbnvme_queue_set_doorbells(ctrl, q);
 
-	sqe = (struct nvme_sqe){
+	sqe = (struct dbnvme_sqe){
 		.opcode = NVME_ADMIN_CREATE_CQ,
 		.prp1 = q->cq.iova,
 		.cdw10 = (uint32_t)(depth - 1) << 16 | qid,
 		.cdw11 = cq_flags,
 	};
-	ret = nvme_admin_sync(ctrl, &sqe, NULL);
+	ret = dbnvme_admin_sync(ctrl, &sqe, NULL);
 	if (ret)
 		goto free;
-	sqe = (struct nvme_sqe){
+	sqe = (struct dbnvme_sqe){
 		.opcode = NVME_ADMIN_CREATE_SQ,
 		.prp1 = q->sq.iova,
 		.cdw10 = (uint32_t)(depth - 1) << 16 | qid,
 		.cdw11 = (uint32_t)qid << 16 | NVME_QUEUE_PHYS_CONTIG,
 	};
-	ret = nvme_admin_sync(ctrl, &sqe, NULL);
+	ret = dbnvme_admin_sync(ctrl, &sqe, NULL);
 	if (ret) {
-		sqe = (struct nvme_sqe){ .opcode = NVME_ADMIN_DELETE_CQ,
-					 .cdw10 = qid };
-		nvme_admin_sync(ctrl, &sqe, NULL);
+		sqe = (struct dbnvme_sqe){ .opcode = NVME_ADMIN_DELETE_CQ,
+					   .cdw10 = qid };
+		dbnvme_admin_sync(ctrl, &sqe, NULL);
 		goto free;
 	}
 	return 0;
 free:
-	nvme_dma_free(ctrl, &q->sq);
-	nvme_dma_free(ctrl, &q->cq);
-	nvme_queue_irq_release(ctrl, q);
+	dbnvme_dma_free(ctrl, &q->sq);
+	dbnvme_dma_free(ctrl, &q->cq);
+	dbnvme_queue_irq_release(ctrl, q);
 	return ret;
 }
 
-int nvme_queue_delete(struct nvme_ctrl *ctrl, struct nvme_queue *q)
+int dbnvme_queue_delete(struct dbnvme_ctrl *ctrl, struct dbnvme_queue *q)
 {
-	struct nvme_sqe sqe = { .opcode = NVME_ADMIN_DELETE_SQ,
-				.cdw10 = q->qid };
+	struct dbnvme_sqe sqe = { .opcode = NVME_ADMIN_DELETE_SQ,
+				  .cdw10 = q->qid };
 	int ret;
 
 	/* The SQ first: the controller aborts what it still holds. */
-	ret = nvme_admin_sync(ctrl, &sqe, NULL);
-	sqe = (struct nvme_sqe){ .opcode = NVME_ADMIN_DELETE_CQ,
-				 .cdw10 = q->qid };
+	ret = dbnvme_admin_sync(ctrl, &sqe, NULL);
+	sqe = (struct dbnvme_sqe){ .opcode = NVME_ADMIN_DELETE_CQ,
+				   .cdw10 = q->qid };
 	if (!ret)
-		ret = nvme_admin_sync(ctrl, &sqe, NULL);
-	nvme_queue_irq_release(ctrl, q);
-	nvme_dma_free(ctrl, &q->sq);
-	nvme_dma_free(ctrl, &q->cq);
+		ret = dbnvme_admin_sync(ctrl, &sqe, NULL);
+	dbnvme_queue_irq_release(ctrl, q);
+	dbnvme_dma_free(ctrl, &q->sq);
+	dbnvme_dma_free(ctrl, &q->cq);
 	return ret;
 }

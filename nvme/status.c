@@ -8,13 +8,13 @@
 
 #include "nvme_status.h"
 
-struct nvme_status_name {
+struct dbnvme_status_name {
 	int status;
 	const char *name;
 };
 
 /* Generic (SCT 0) and command-specific (SCT 1) statuses, then media. */
-static const struct nvme_status_name nvme_status_names[] = {
+static const struct dbnvme_status_name dbnvme_status_names[] = {
 	{ 0x001, "Invalid Command Opcode" },
 	{ 0x002, "Invalid Field in Command" },
 	{ 0x003, "Command ID Conflict" },
@@ -39,7 +39,7 @@ static const struct nvme_status_name nvme_status_names[] = {
 	{ 0x286, "Access Denied" },
 };
 
-const char *nvme_strerror(int ret)
+const char *dbnvme_strerror(int ret)
 {
 	static __thread char buf[64];
 	size_t i;
@@ -47,9 +47,10 @@ const char *nvme_strerror(int ret)
 	if (ret <= 0)
 		return ret ? strerror(-ret) : "success";
 	for (i = 0;
-	     i < sizeof(nvme_status_names) / sizeof(nvme_status_names[0]); i++)
-		if (nvme_status_names[i].status == ret)
-			return nvme_status_names[i].name;
+	     i < sizeof(dbnvme_status_names) / sizeof(dbnvme_status_names[0]);
+	     i++)
+		if (dbnvme_status_names[i].status == ret)
+			return dbnvme_status_names[i].name;
 	snprintf(buf, sizeof(buf), "NVMe status SCT %#x SC %#x", ret >> 8,
 		 ret & 0xff);
 	return buf;

@@ -106,7 +106,7 @@ static void *dma_alloc(uint64_t iova)
 }
 
 /* Wait up to @secs for the CQE at @slot to show @phase. */
-static bool wait_cqe(volatile struct nvme_cqe *cq, int slot, int phase,
+static bool wait_cqe(volatile struct dbnvme_cqe *cq, int slot, int phase,
 		     double secs)
 {
 	double limit = now() + secs;
@@ -189,8 +189,8 @@ static void test_msix(const char *bdf)
 int main(int argc, char **argv)
 {
 	struct vfio_dmabuf_nvme_doorbells db;
-	volatile struct nvme_cqe *cq;
-	struct nvme_sqe *sq;
+	volatile struct dbnvme_cqe *cq;
+	struct dbnvme_sqe *sq;
 	uint8_t *data;
 	struct ibv_mr *mr;
 	char last[256] = "";
@@ -224,7 +224,7 @@ int main(int argc, char **argv)
 	      "queue pair (CSTS.RDY 1)", QDEPTH);
 
 	/* Identify Controller in SQ slot 0; nobody rings yet. */
-	sq[0] = (struct nvme_sqe){
+	sq[0] = (struct dbnvme_sqe){
 		.opcode = NVME_ADMIN_IDENTIFY, .cid = 0x1db1, .prp1 = DATA_IOVA,
 		.cdw10 = NVME_IDENTIFY_CTRL,
 	};
@@ -262,7 +262,7 @@ int main(int argc, char **argv)
 	      "  QEMU saw one 4-byte store at the doorbell: '%s'", last);
 
 	/* A second command, and the CQ head doorbell, rung the same way. */
-	sq[1] = (struct nvme_sqe){
+	sq[1] = (struct dbnvme_sqe){
 		.opcode = NVME_ADMIN_IDENTIFY, .cid = 0x1db2, .prp1 = DATA_IOVA,
 		.cdw10 = NVME_IDENTIFY_CTRL,
 	};

@@ -162,7 +162,7 @@ static bool backing_block(uint32_t nsid, uint64_t lba, uint32_t bs,
  * negative errno from the transport).
  */
 static int forge(struct dbi_session *a, unsigned int *issued,
-		 struct nvme_sqe sqe)
+		 struct dbnvme_sqe sqe)
 {
 	const struct db_ready *r = dbi_geometry(a);
 	unsigned int slot = *issued % r->depth, i;
@@ -192,12 +192,12 @@ static int forge(struct dbi_session *a, unsigned int *issued,
 	return dbi_read(a, A_LBA, 1, buf);
 }
 
-static struct nvme_sqe io(uint8_t opcode, uint32_t nsid, uint64_t iova,
-			  uint64_t slba)
+static struct dbnvme_sqe io(uint8_t opcode, uint32_t nsid, uint64_t iova,
+			    uint64_t slba)
 {
-	struct nvme_sqe sqe;
+	struct dbnvme_sqe sqe;
 
-	nvme_build_io(&sqe, opcode, nsid, 9, slba, 1, iova);
+	dbnvme_build_io(&sqe, opcode, nsid, 9, slba, 1, iova);
 	return sqe;
 }
 
@@ -205,11 +205,12 @@ static struct nvme_sqe io(uint8_t opcode, uint32_t nsid, uint64_t iova,
  * Three pages into A's own data slot, whose PRP list (PRP2) the
  * controller must fetch from @list.
  */
-static struct nvme_sqe listed_read(uint32_t nsid, uint64_t slot, uint64_t list)
+static struct dbnvme_sqe listed_read(uint32_t nsid, uint64_t slot,
+				     uint64_t list)
 {
-	struct nvme_sqe sqe;
+	struct dbnvme_sqe sqe;
 
-	nvme_build_io(&sqe, NVME_CMD_READ, nsid, 9, A_LBA, 24, slot);
+	dbnvme_build_io(&sqe, NVME_CMD_READ, nsid, 9, A_LBA, 24, slot);
 	sqe.prp2 = list;
 	return sqe;
 }
@@ -252,7 +253,7 @@ static unsigned int iommu_faults(unsigned int sid, uint64_t iova, int dir)
 
 struct attack {
 	const char *what;
-	struct nvme_sqe sqe;
+	struct dbnvme_sqe sqe;
 	uint64_t at; /* the victim address */
 	int dir; /* of the controller's access: 1 writes memory */
 	bool listed; /* @at is a PRP list: the controller sees the fault */

@@ -12,14 +12,14 @@
 
 #include "private.h"
 
-static struct nvme_cqe cqe(uint16_t cid, uint8_t phase)
+static struct dbnvme_cqe cqe(uint16_t cid, uint8_t phase)
 {
-	return (struct nvme_cqe){ .cid = cid, .status = phase };
+	return (struct dbnvme_cqe){ .cid = cid, .status = phase };
 }
 
 static void test_old_phase_is_not_yet(void **state)
 {
-	struct nvme_cqe e = cqe(5, 0);
+	struct dbnvme_cqe e = cqe(5, 0);
 	unsigned int rereads = 0;
 
 	assert_int_equal(dbi_cqe_check(&e, 1, 5, &rereads), DBI_CQE_NOT_YET);
@@ -29,7 +29,7 @@ static void test_old_phase_is_not_yet(void **state)
 
 static void test_new_phase_and_our_cid_is_ours(void **state)
 {
-	struct nvme_cqe e = cqe(5, 1);
+	struct dbnvme_cqe e = cqe(5, 1);
 	unsigned int rereads = 0;
 
 	assert_int_equal(dbi_cqe_check(&e, 1, 5, &rereads), DBI_CQE_OURS);
@@ -40,7 +40,7 @@ static void test_new_phase_and_our_cid_is_ours(void **state)
 static void test_torn_entry_is_read_again(void **state)
 {
 	/* New status and phase in front of the previous lap's identifier. */
-	struct nvme_cqe torn = cqe(1, 1), whole = cqe(5, 1);
+	struct dbnvme_cqe torn = cqe(1, 1), whole = cqe(5, 1);
 	unsigned int rereads = 0, i;
 
 	for (i = 0; i < DBI_CQE_REREADS; i++)
@@ -51,7 +51,7 @@ static void test_torn_entry_is_read_again(void **state)
 
 static void test_a_lasting_other_cid_is_foreign(void **state)
 {
-	struct nvme_cqe other = cqe(1, 1);
+	struct dbnvme_cqe other = cqe(1, 1);
 	unsigned int rereads = 0, i;
 
 	for (i = 0; i < DBI_CQE_REREADS; i++)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nvme_strerror(): every value the driver and the initiators return gets
+ * dbnvme_strerror(): every value the driver and the initiators return gets
  * a message a user can act on.
  */
 #include <errno.h>
@@ -15,29 +15,29 @@
 
 static void test_success(void **state)
 {
-	assert_string_equal(nvme_strerror(0), "success");
+	assert_string_equal(dbnvme_strerror(0), "success");
 }
 
 static void test_errno_is_strerror(void **state)
 {
-	assert_string_equal(nvme_strerror(-ETIMEDOUT), strerror(ETIMEDOUT));
-	assert_string_equal(nvme_strerror(-EPROTO), strerror(EPROTO));
+	assert_string_equal(dbnvme_strerror(-ETIMEDOUT), strerror(ETIMEDOUT));
+	assert_string_equal(dbnvme_strerror(-EPROTO), strerror(EPROTO));
 }
 
 static void test_known_statuses_by_name(void **state)
 {
-	assert_string_equal(nvme_strerror(0x002), "Invalid Field in Command");
-	assert_string_equal(nvme_strerror(0x080), "LBA Out of Range");
-	assert_string_equal(nvme_strerror(0x101), "Invalid Queue Identifier");
-	assert_string_equal(nvme_strerror(0x286), "Access Denied");
+	assert_string_equal(dbnvme_strerror(0x002), "Invalid Field in Command");
+	assert_string_equal(dbnvme_strerror(0x080), "LBA Out of Range");
+	assert_string_equal(dbnvme_strerror(0x101), "Invalid Queue Identifier");
+	assert_string_equal(dbnvme_strerror(0x286), "Access Denied");
 }
 
 static void test_unknown_status_shows_its_fields(void **state)
 {
-	assert_string_equal(nvme_strerror(0x3c5),
+	assert_string_equal(dbnvme_strerror(0x3c5),
 			    "NVMe status SCT 0x3 SC 0xc5");
 	/* SCT 0 SC 0x09 has no name here. */
-	assert_string_equal(nvme_strerror(0x009), "NVMe status SCT 0 SC 0x9");
+	assert_string_equal(dbnvme_strerror(0x009), "NVMe status SCT 0 SC 0x9");
 }
 
 int main(void)
