@@ -31,7 +31,7 @@ static void usage(FILE *f)
 		"                      two-sided-busy or two-sided-event\n"
 		"  -q, --depth N       NVMe queue depth to ask for\n"
 		"  -h, --help\n",
-		DB_DEFAULT_PORT);
+		DBI_DEFAULT_PORT);
 }
 
 static int parse_u64(const char *s, const char *what, uint64_t *v)
@@ -42,18 +42,16 @@ static int parse_u64(const char *s, const char *what, uint64_t *v)
 
 static int cmd_info(struct dbi_session *s)
 {
-	const struct db_ready *r = dbi_geometry(s);
-
-	printf("namespace %u: %llu blocks of %u bytes\n", r->nsid,
-	       (unsigned long long)r->blocks, r->block_size);
-	printf("I/O queue %u, depth %u, %u bytes per command\n", r->qid,
-	       r->depth, r->max_transfer);
+	printf("namespace %u: %llu blocks of %u bytes\n", dbi_nsid(s),
+	       (unsigned long long)dbi_blocks(s), dbi_block_size(s));
+	printf("I/O queue %u, depth %u, %u bytes per command\n",
+	       dbi_queue_id(s), dbi_queue_depth(s), dbi_max_transfer(s));
 	return 0;
 }
 
 static int cmd_write(struct dbi_session *s, uint64_t slba, const char *path)
 {
-	uint32_t bs = dbi_geometry(s)->block_size;
+	uint32_t bs = dbi_block_size(s);
 	size_t len, cap = 1 << 20, got = 0;
 	uint8_t *buf = malloc(cap);
 	FILE *f = fopen(path, "rb");
@@ -107,7 +105,7 @@ out:
 static int cmd_read(struct dbi_session *s, uint64_t slba, uint64_t nblocks,
 		    const char *path)
 {
-	uint32_t bs = dbi_geometry(s)->block_size;
+	uint32_t bs = dbi_block_size(s);
 	FILE *f = path ? fopen(path, "wb") : stdout;
 	uint8_t *buf;
 	int ret;
@@ -142,7 +140,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	struct dbi_options o = { .mode = DB_MODE_ONE_SIDED };
+	struct dbi_options o = { .mode = DBI_MODE_ONE_SIDED };
 	struct dbi_session *s;
 	uint64_t a = 0, b = 0;
 	const char *cmd;

@@ -16,15 +16,34 @@
 
 #include <stdint.h>
 
-#include "doorbell_proto.h"
+/* The port doorbell-target listens on unless told otherwise. */
+#define DBI_DEFAULT_PORT "4791"
 
+/*
+ * Opaque: the library keeps the target's answers and the wire protocol
+ * to itself, so that a change of the protocol does not change this ABI.
+ */
 struct dbi_session;
+
+/* How a session's commands reach the controller; see doorbell-target(8). */
+enum dbi_mode {
+	/* The initiator RDMA-WRITEs its doorbells; the target's CPU idles. */
+	DBI_MODE_ONE_SIDED = 1,
+	/* The initiator SENDs the new tail; a busy-polling thread rings. */
+	DBI_MODE_RING_BUSY = 2,
+	/* ...a thread sleeping on a completion channel rings. */
+	DBI_MODE_RING_EVENT = 3,
+	/* The initiator SENDs the command; a busy-polling thread runs it. */
+	DBI_MODE_TWO_SIDED_BUSY = 4,
+	/* ...a thread woken by the queue's MSI-X vector runs it. */
+	DBI_MODE_TWO_SIDED_EVENT = 5,
+};
 
 struct dbi_options {
 	const char *server; /* target address or name */
-	const char *port; /* default DB_DEFAULT_PORT */
+	const char *port; /* default DBI_DEFAULT_PORT */
 	const char *source; /* local address to connect from */
-	enum db_mode mode; /* default DB_MODE_ONE_SIDED */
+	enum dbi_mode mode; /* default DBI_MODE_ONE_SIDED */
 	uint16_t depth; /* NVMe queue depth; 0: target's choice */
 	unsigned int timeout_ms; /* per step; 0: 5000 */
 };
@@ -38,8 +57,13 @@ struct dbi_options {
 int dbi_connect(const struct dbi_options *opts, struct dbi_session **sp);
 void dbi_disconnect(struct dbi_session *s);
 
-/* The queue and namespace the target gave this session. */
-const struct db_ready *dbi_geometry(const struct dbi_session *s);
+/* The namespace and the NVMe I/O queue the target gave this session. */
+uint32_t dbi_nsid(const struct dbi_session *s);
+uint64_t dbi_blocks(const struct dbi_session *s); /* namespace size */
+uint32_t dbi_block_size(const struct dbi_session *s); /* bytes */
+uint32_t dbi_max_transfer(const struct dbi_session *s); /* bytes/command */
+uint16_t dbi_queue_id(const struct dbi_session *s);
+uint16_t dbi_queue_depth(const struct dbi_session *s);
 
 /*
  * Write or read @nblocks blocks at @slba; any length, split into
@@ -58,12 +82,19 @@ int dbi_flush(struct dbi_session *s);
  */
 int dbi_read_in_place(struct dbi_session *s, uint64_t slba, uint32_t nblocks);
 
-/* The target's CPU time now, and commands its session thread ran. */
-int dbi_target_stats(struct dbi_session *s, struct db_stats *stats);
+/* What the target reports of its CPU time and this session's commands. */
+struct dbi_target_stats {
+	uint64_t thread_cpu_ns; /* this session's thread, so far */
+	uint64_t process_cpu_ns; /* the whole target process */
+	uint64_t commands; /* commands this session's thread ran */
+	uint64_t thread_sleeps; /* times that thread slept and was woken */
+};
+
+int dbi_target_stats(struct dbi_session *s, struct dbi_target_stats *stats);
 
 const char *dbi_strerror(int ret);
-const char *dbi_mode_name(enum db_mode mode);
+const char *dbi_mode_name(enum dbi_mode mode);
 /* Parse a mode name ("one-sided", "ring-busy", ...); 0 if unknown. */
-enum db_mode dbi_mode_parse(const char *name);
+enum dbi_mode dbi_mode_parse(const char *name);
 
 #endif /* DOORBELL_INITIATOR_H */

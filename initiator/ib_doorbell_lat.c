@@ -34,7 +34,7 @@
 #define WARMUP 16
 
 struct mode_run {
-	enum db_mode mode;
+	enum dbi_mode mode;
 	const char *label;
 	double *us; /* one sample per command */
 	unsigned int n;
@@ -98,7 +98,7 @@ static int run_round(struct bench *b, struct mode_run *m, bool table_a,
 		     unsigned int count)
 {
 	struct dbi_options o = b->opts;
-	struct db_stats st[2];
+	struct dbi_target_stats st[2];
 	struct dbi_session *s;
 	unsigned int i;
 	double t0;
@@ -263,9 +263,9 @@ static int run_and_print(struct bench *b, struct mode_run *m, bool table_a,
 static int table_a(struct bench *b)
 {
 	struct mode_run m[] = {
-		{ .mode = DB_MODE_ONE_SIDED, .label = "direct" },
-		{ .mode = DB_MODE_RING_BUSY, .label = "send+busy-poll" },
-		{ .mode = DB_MODE_RING_EVENT, .label = "send+event" },
+		{ .mode = DBI_MODE_ONE_SIDED, .label = "direct" },
+		{ .mode = DBI_MODE_RING_BUSY, .label = "send+busy-poll" },
+		{ .mode = DBI_MODE_RING_EVENT, .label = "send+event" },
 	};
 
 	return run_and_print(
@@ -278,9 +278,10 @@ static int table_a(struct bench *b)
 static int table_b(struct bench *b)
 {
 	struct mode_run m[] = {
-		{ .mode = DB_MODE_ONE_SIDED, .label = "one-sided" },
-		{ .mode = DB_MODE_TWO_SIDED_BUSY, .label = "two-sided-busy" },
-		{ .mode = DB_MODE_TWO_SIDED_EVENT, .label = "two-sided-event" },
+		{ .mode = DBI_MODE_ONE_SIDED, .label = "one-sided" },
+		{ .mode = DBI_MODE_TWO_SIDED_BUSY, .label = "two-sided-busy" },
+		{ .mode = DBI_MODE_TWO_SIDED_EVENT,
+		  .label = "two-sided-event" },
 	};
 	char title[80];
 
@@ -304,7 +305,7 @@ static void usage(FILE *f)
 		"  -S, --source ADDR  local address to connect from\n"
 		"  -q, --depth N      NVMe queue depth to ask for\n"
 		"  -h, --help\n",
-		DB_DEFAULT_PORT);
+		DBI_DEFAULT_PORT);
 }
 
 static bool parse_uint(const char *s, unsigned int min, unsigned int max,
@@ -387,8 +388,8 @@ int main(int argc, char **argv)
 			b.opts.server, dbi_strerror(ret));
 		return 1;
 	}
-	b.block_size = dbi_geometry(s)->block_size;
-	b.blocks = dbi_geometry(s)->blocks;
+	b.block_size = dbi_block_size(s);
+	b.blocks = dbi_blocks(s);
 	b.nblocks_b = 4096 / b.block_size ? 4096 / b.block_size : 1;
 	dbi_disconnect(s);
 	if (b.blocks < b.nblocks_b) {
@@ -404,7 +405,7 @@ int main(int argc, char **argv)
 	       "---------------------------\n");
 	printf("                    NVMe doorbell latency over RDMA\n");
 	printf(" Target: %s port %s, namespace blocks of %u bytes\n",
-	       b.opts.server, b.opts.port ? b.opts.port : DB_DEFAULT_PORT,
+	       b.opts.server, b.opts.port ? b.opts.port : DBI_DEFAULT_PORT,
 	       b.block_size);
 	printf(" Iterations: %u per mode in %u rounds; latency is post to "
 	       "completion seen\n",

@@ -6,25 +6,25 @@
 #include "private.h"
 
 static const char *const mode_names[] = {
-	[DB_MODE_ONE_SIDED] = "one-sided",
-	[DB_MODE_RING_BUSY] = "ring-busy",
-	[DB_MODE_RING_EVENT] = "ring-event",
-	[DB_MODE_TWO_SIDED_BUSY] = "two-sided-busy",
-	[DB_MODE_TWO_SIDED_EVENT] = "two-sided-event",
+	[DBI_MODE_ONE_SIDED] = "one-sided",
+	[DBI_MODE_RING_BUSY] = "ring-busy",
+	[DBI_MODE_RING_EVENT] = "ring-event",
+	[DBI_MODE_TWO_SIDED_BUSY] = "two-sided-busy",
+	[DBI_MODE_TWO_SIDED_EVENT] = "two-sided-event",
 };
 
-const char *dbi_mode_name(enum db_mode mode)
+const char *dbi_mode_name(enum dbi_mode mode)
 {
-	if (mode < DB_MODE_ONE_SIDED || mode > DB_MODE_MAX)
+	if (mode < DBI_MODE_ONE_SIDED || mode > DBI_MODE_TWO_SIDED_EVENT)
 		return "unknown";
 	return mode_names[mode];
 }
 
-enum db_mode dbi_mode_parse(const char *name)
+enum dbi_mode dbi_mode_parse(const char *name)
 {
 	int m;
 
-	for (m = DB_MODE_ONE_SIDED; m <= DB_MODE_MAX; m++)
+	for (m = DBI_MODE_ONE_SIDED; m <= DBI_MODE_TWO_SIDED_EVENT; m++)
 		if (!strcmp(name, mode_names[m]))
 			return m;
 	return 0;

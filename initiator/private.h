@@ -9,7 +9,17 @@
 #include <rdma/rdma_cma.h>
 
 #include "doorbell_initiator.h"
+#include "doorbell_proto.h"
 #include "nvme_spec.h"
+
+/* The public modes are the protocol's, number for number. */
+#define DBI_SAME_MODE(m) ((int)DBI_MODE_##m == (int)DB_MODE_##m)
+_Static_assert(DBI_SAME_MODE(ONE_SIDED) && DBI_SAME_MODE(RING_BUSY) &&
+		       DBI_SAME_MODE(RING_EVENT) &&
+		       DBI_SAME_MODE(TWO_SIDED_BUSY) &&
+		       DBI_SAME_MODE(TWO_SIDED_EVENT) &&
+		       (int)DB_MODE_MAX == (int)DBI_MODE_TWO_SIDED_EVENT,
+	       "enum dbi_mode and enum db_mode differ");
 
 #define DBI_RECVS 4
 #define DBI_MAX_TRANSFER 8192

@@ -303,12 +303,12 @@ int dbi_connect(const struct dbi_options *o, struct dbi_session **sp)
 	struct db_msg msg;
 	int reason = 0, ret;
 
-	if (!o || !o->server || o->mode > DB_MODE_MAX)
+	if (!o || !o->server || o->mode > DBI_MODE_TWO_SIDED_EVENT)
 		return -EINVAL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->mode = o->mode ? o->mode : DB_MODE_ONE_SIDED;
+	s->mode = o->mode ? (enum db_mode)o->mode : DB_MODE_ONE_SIDED;
 	s->timeout_ms = o->timeout_ms ? o->timeout_ms : DBI_DEFAULT_TIMEOUT_MS;
 	req.mode = s->mode;
 	req.depth = o->depth;
@@ -364,7 +364,37 @@ void dbi_disconnect(struct dbi_session *s)
 	free(s);
 }
 
-const struct db_ready *dbi_geometry(const struct dbi_session *s)
+uint32_t dbi_nsid(const struct dbi_session *s)
+{
+	return s->ready.nsid;
+}
+
+uint64_t dbi_blocks(const struct dbi_session *s)
+{
+	return s->ready.blocks;
+}
+
+uint32_t dbi_block_size(const struct dbi_session *s)
+{
+	return s->ready.block_size;
+}
+
+uint32_t dbi_max_transfer(const struct dbi_session *s)
+{
+	return s->ready.max_transfer;
+}
+
+uint16_t dbi_queue_id(const struct dbi_session *s)
+{
+	return s->ready.qid;
+}
+
+uint16_t dbi_queue_depth(const struct dbi_session *s)
+{
+	return s->ready.depth;
+}
+
+const struct db_ready *dbi_ready(const struct dbi_session *s)
 {
 	return &s->ready;
 }
@@ -389,7 +419,7 @@ int dbi_probe_write(struct dbi_session *s, uint64_t addr, uint32_t rkey,
 	return dbi_post_wait(s, &wr);
 }
 
-int dbi_target_stats(struct dbi_session *s, struct db_stats *stats)
+int dbi_target_stats(struct dbi_session *s, struct dbi_target_stats *stats)
 {
 	struct db_msg msg = { .magic = DB_PROTO_MAGIC,
 			      .type = DB_MSG_STATS,
@@ -400,6 +430,11 @@ int dbi_target_stats(struct dbi_session *s, struct db_stats *stats)
 	if (!ret)
 		ret = dbi_recv_wait(s, DB_MSG_STATS, &msg);
 	if (!ret)
-		*stats = msg.stats;
+		*stats = (struct dbi_target_stats){
+			.thread_cpu_ns = msg.stats.thread_cpu_ns,
+			.process_cpu_ns = msg.stats.process_cpu_ns,
+			.commands = msg.stats.commands,
+			.thread_sleeps = msg.stats.thread_sleeps,
+		};
 	return ret;
 }

@@ -9,6 +9,13 @@
 #define DOORBELL_INITIATOR_TEST_HOOKS_H
 
 #include "doorbell_initiator.h"
+#include "doorbell_proto.h"
+
+/*
+ * The target's READY as it came: the windows and keys of this session,
+ * for tests that aim at them and at others'.
+ */
+const struct db_ready *dbi_ready(const struct dbi_session *s);
 
 /*
  * RDMA-WRITE the 4-byte @value to (@addr, @rkey) of the target and

@@ -69,7 +69,7 @@ static struct dbi_session *connect_or_die(void)
 {
 	struct dbi_options o = { .server = server,
 				 .source = source,
-				 .mode = DB_MODE_ONE_SIDED,
+				 .mode = DBI_MODE_ONE_SIDED,
 				 .depth = 8 };
 	struct dbi_session *s;
 	int ret = dbi_connect(&o, &s);
@@ -164,7 +164,7 @@ static bool backing_block(uint32_t nsid, uint64_t lba, uint32_t bs,
 static int forge(struct dbi_session *a, unsigned int *issued,
 		 struct dbnvme_sqe sqe)
 {
-	const struct db_ready *r = dbi_geometry(a);
+	const struct db_ready *r = dbi_ready(a);
 	unsigned int slot = *issued % r->depth, i;
 	uint32_t words[16];
 	uint8_t buf[4096];
@@ -318,8 +318,8 @@ int main(int argc, char **argv)
 
 	a = connect_or_die();
 	b = connect_or_die();
-	ra = *dbi_geometry(a);
-	rb = *dbi_geometry(b);
+	ra = *dbi_ready(a);
+	rb = *dbi_ready(b);
 	{
 		struct dbi_options o = { .server = server, .source = source };
 		struct dbi_session *c;

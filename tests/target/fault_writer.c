@@ -45,7 +45,7 @@ static void pattern(uint8_t *buf, uint32_t seed, uint32_t i)
 	memcpy(buf, &i, 4); /* the extent's number, for a reader */
 }
 
-static struct dbi_session *connect_to(const char *server, enum db_mode mode)
+static struct dbi_session *connect_to(const char *server, enum dbi_mode mode)
 {
 	struct dbi_options o = { .server = server, .mode = mode };
 	struct dbi_session *s;
@@ -100,8 +100,8 @@ static struct dbi_session *connect_for(const char *server, const char *acklog)
 		fclose(f);
 	}
 	for (;;) {
-		s = connect_to(server, DB_MODE_ONE_SIDED);
-		if (!nsid || dbi_geometry(s)->nsid == nsid || n == 8)
+		s = connect_to(server, DBI_MODE_ONE_SIDED);
+		if (!nsid || dbi_nsid(s) == nsid || n == 8)
 			break;
 		held[n++] = s;
 	}
@@ -111,10 +111,10 @@ static struct dbi_session *connect_for(const char *server, const char *acklog)
 }
 
 static int do_write(const char *server, uint64_t base, uint32_t count,
-		    uint32_t seed, const char *acklog, enum db_mode mode)
+		    uint32_t seed, const char *acklog, enum dbi_mode mode)
 {
 	struct dbi_session *s = connect_to(server, mode);
-	uint32_t bs = dbi_geometry(s)->block_size, i;
+	uint32_t bs = dbi_block_size(s), i;
 	int fd = open(acklog, O_WRONLY | O_CREAT | O_APPEND, 0644);
 	uint8_t buf[EXTENT];
 	char line[16];
@@ -124,7 +124,7 @@ static int do_write(const char *server, uint64_t base, uint32_t count,
 		perror(acklog);
 		return 1;
 	}
-	if (note_nsid(acklog, dbi_geometry(s)->nsid))
+	if (note_nsid(acklog, dbi_nsid(s)))
 		return 1;
 	for (i = 0; i < count; i++) {
 		pattern(buf, seed, i);
@@ -149,7 +149,7 @@ static int do_verify(const char *server, uint64_t base, uint32_t seed,
 		     const char *acklog)
 {
 	struct dbi_session *s = connect_for(server, acklog);
-	uint32_t bs = dbi_geometry(s)->block_size, i, n = 0, bad = 0;
+	uint32_t bs = dbi_block_size(s), i, n = 0, bad = 0;
 	uint8_t want[EXTENT], got[EXTENT];
 	FILE *f = fopen(acklog, "r");
 	int ret;
@@ -186,7 +186,7 @@ static int do_verify(const char *server, uint64_t base, uint32_t seed,
 
 int main(int argc, char **argv)
 {
-	enum db_mode mode = DB_MODE_ONE_SIDED;
+	enum dbi_mode mode = DBI_MODE_ONE_SIDED;
 
 	if ((argc == 7 || argc == 8) && !strcmp(argv[1], "write")) {
 		if (argc == 8 && !(mode = dbi_mode_parse(argv[7]))) {

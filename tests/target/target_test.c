@@ -48,14 +48,14 @@
 static const char *server, *source, *backing, *trace;
 static unsigned int extents = 40;
 
-static struct dbi_options options(enum db_mode mode, uint16_t depth)
+static struct dbi_options options(enum dbi_mode mode, uint16_t depth)
 {
 	return (struct dbi_options){
 		.server = server, .source = source, .mode = mode, .depth = depth
 	};
 }
 
-static struct dbi_session *connect_or_die(enum db_mode mode, uint16_t depth)
+static struct dbi_session *connect_or_die(enum dbi_mode mode, uint16_t depth)
 {
 	struct dbi_options o = options(mode, depth);
 	struct dbi_session *s;
@@ -83,9 +83,9 @@ static void fill(uint8_t *buf, size_t len, uint32_t seed)
 static bool on_backing_file(struct dbi_session *s, uint64_t lba,
 			    const uint8_t *buf, size_t len)
 {
-	uint32_t bs = dbi_geometry(s)->block_size;
+	uint32_t bs = dbi_block_size(s);
 	uint8_t *got = malloc(len);
-	int fd = backing_file_open(backing, dbi_geometry(s)->nsid);
+	int fd = backing_file_open(backing, dbi_nsid(s));
 	bool same;
 
 	same = fd >= 0 && got &&
@@ -116,7 +116,7 @@ static void extent(uint64_t base, uint32_t seed, unsigned int i, uint64_t *lba,
 static int write_verify(struct dbi_session *s, uint64_t base, unsigned int n,
 			uint32_t seed, char *why, size_t whylen)
 {
-	uint32_t bs = dbi_geometry(s)->block_size;
+	uint32_t bs = dbi_block_size(s);
 	uint8_t *buf = malloc(24 * bs), *back = malloc(24 * bs);
 	unsigned int i, nblocks;
 	uint64_t lba;
@@ -168,10 +168,10 @@ static unsigned long long vfio_msix_interrupts(void)
 static void test_integrity(void)
 {
 	unsigned long long irqs;
-	enum db_mode m;
+	enum dbi_mode m;
 	char why[160] = "";
 
-	for (m = DB_MODE_ONE_SIDED; m <= DB_MODE_MAX; m++) {
+	for (m = DBI_MODE_ONE_SIDED; m <= DBI_MODE_TWO_SIDED_EVENT; m++) {
 		struct dbi_session *s = connect_or_die(m, 0);
 		int ret;
 
@@ -185,7 +185,7 @@ static void test_integrity(void)
 		      dbi_mode_name(m), extents, ret ? ": " : "",
 		      ret ? why : "");
 		/* A Write and a Read per extent, one at a time. */
-		if (m == DB_MODE_TWO_SIDED_EVENT)
+		if (m == DBI_MODE_TWO_SIDED_EVENT)
 			check(irqs >= 2 * extents,
 			      "%s: the controller interrupted for each of "
 			      "the %u commands (%llu interrupts)",
@@ -200,13 +200,13 @@ static void test_integrity(void)
 
 static void test_wrap(void)
 {
-	struct dbi_session *s = connect_or_die(DB_MODE_ONE_SIDED, 4);
+	struct dbi_session *s = connect_or_die(DBI_MODE_ONE_SIDED, 4);
 	unsigned int n = extents * 3 / 2;
 	char why[160] = "";
 	int ret;
 
-	check(dbi_geometry(s)->depth == 4, "a queue of depth 4 granted (%u)",
-	      dbi_geometry(s)->depth);
+	check(dbi_queue_depth(s) == 4, "a queue of depth 4 granted (%u)",
+	      dbi_queue_depth(s));
 	/* Up to 24 blocks each: two commands per extent, four per lap. */
 	ret = write_verify(s, 60000, n, 99, why, sizeof(why));
 	check(!ret,
@@ -241,8 +241,8 @@ static void test_several(void)
 
 	for (i = 0; i < NR_INITIATORS; i++) {
 		in[i] = (struct initiator){ .index = i };
-		in[i].s = connect_or_die(DB_MODE_ONE_SIDED, 8);
-		qids |= 1ull << dbi_geometry(in[i].s)->qid;
+		in[i].s = connect_or_die(DBI_MODE_ONE_SIDED, 8);
+		qids |= 1ull << dbi_queue_id(in[i].s);
 	}
 	check(__builtin_popcountll(qids) == NR_INITIATORS,
 	      "%d initiators connected, each on its own I/O queue",
@@ -254,8 +254,8 @@ static void test_several(void)
 		check(!in[i].ret,
 		      "initiator %u (queue %u), running with the "
 		      "others: %u extents verified%s%s",
-		      i, dbi_geometry(in[i].s)->qid, extents,
-		      in[i].ret ? ": " : "", in[i].ret ? in[i].why : "");
+		      i, dbi_queue_id(in[i].s), extents, in[i].ret ? ": " : "",
+		      in[i].ret ? in[i].why : "");
 		dbi_disconnect(in[i].s);
 	}
 }
@@ -263,7 +263,7 @@ static void test_several(void)
 /* Probe (@addr, @rkey) from a fresh session; it dies if refused. */
 static int probe(uint64_t addr, uint32_t rkey, uint32_t value)
 {
-	struct dbi_session *s = connect_or_die(DB_MODE_ONE_SIDED, 8);
+	struct dbi_session *s = connect_or_die(DBI_MODE_ONE_SIDED, 8);
 	int ret = dbi_probe_write(s, addr, rkey, value);
 
 	dbi_disconnect(s);
@@ -283,10 +283,10 @@ static int doorbell_stores(unsigned int offset)
 
 static void test_isolation(void)
 {
-	struct dbi_session *a = connect_or_die(DB_MODE_ONE_SIDED, 8);
-	struct dbi_session *b = connect_or_die(DB_MODE_ONE_SIDED, 8);
-	const struct db_ready ra = *dbi_geometry(a);
-	struct db_ready rb = *dbi_geometry(b);
+	struct dbi_session *a = connect_or_die(DBI_MODE_ONE_SIDED, 8);
+	struct dbi_session *b = connect_or_die(DBI_MODE_ONE_SIDED, 8);
+	const struct db_ready ra = *dbi_ready(a);
+	struct db_ready rb = *dbi_ready(b);
 	unsigned int a_sq = DOORBELLS + 2 * ra.qid * ra.doorbell_stride;
 	unsigned int b_sq, next;
 	int before_a, before_b, ret;
@@ -317,8 +317,8 @@ static void test_isolation(void)
 	      dbi_strerror(ret));
 
 	/* Its own window, aimed outside it. */
-	b = connect_or_die(DB_MODE_ONE_SIDED, 8);
-	rb = *dbi_geometry(b);
+	b = connect_or_die(DBI_MODE_ONE_SIDED, 8);
+	rb = *dbi_ready(b);
 	next = DOORBELLS + 2 * (rb.qid + 1) * rb.doorbell_stride;
 	ret = dbi_probe_write(b, next, rb.doorbells.rkey, PROBE);
 	check(ret == -EACCES,
@@ -326,16 +326,16 @@ static void test_isolation(void)
 	      "doorbell (%#x): remote access error (%s)",
 	      next, dbi_strerror(ret));
 	dbi_disconnect(b);
-	b = connect_or_die(DB_MODE_ONE_SIDED, 8);
-	rb = *dbi_geometry(b);
+	b = connect_or_die(DBI_MODE_ONE_SIDED, 8);
+	rb = *dbi_ready(b);
 	ret = dbi_probe_write(b, DOORBELLS, rb.doorbells.rkey, PROBE);
 	check(ret == -EACCES,
 	      "B's window aimed at the admin SQ doorbell: "
 	      "remote access error (%s)",
 	      dbi_strerror(ret));
 	dbi_disconnect(b);
-	b = connect_or_die(DB_MODE_ONE_SIDED, 8);
-	rb = *dbi_geometry(b);
+	b = connect_or_die(DBI_MODE_ONE_SIDED, 8);
+	rb = *dbi_ready(b);
 	ret = dbi_probe_write(b, 0x14, rb.doorbells.rkey, PROBE);
 	check(ret == -EACCES,
 	      "B's window aimed at CC (BAR0 0x14, the "
@@ -350,8 +350,8 @@ static void test_isolation(void)
 	      ret, PROBE, doorbell_stores(a_sq));
 
 	/* The probe itself works where it is allowed. */
-	b = connect_or_die(DB_MODE_ONE_SIDED, 8);
-	rb = *dbi_geometry(b);
+	b = connect_or_die(DBI_MODE_ONE_SIDED, 8);
+	rb = *dbi_ready(b);
 	b_sq = DOORBELLS + 2 * rb.qid * rb.doorbell_stride;
 	before_b = doorbell_stores(b_sq);
 	ret = dbi_probe_write(b, rb.doorbells.addr, rb.doorbells.rkey, 0);
@@ -369,7 +369,7 @@ static void test_isolation(void)
 
 static void test_bad_inputs(void)
 {
-	struct dbi_options o = options(DB_MODE_ONE_SIDED, 0);
+	struct dbi_options o = options(DBI_MODE_ONE_SIDED, 0);
 	struct dbi_session *s;
 	uint8_t buf[512];
 	int ret;
@@ -383,17 +383,17 @@ static void test_bad_inputs(void)
 	o = options(9, 0);
 	ret = dbi_connect(&o, &s);
 	check(ret == -EINVAL, "mode 9: EINVAL (%s)", dbi_strerror(ret));
-	o = options(DB_MODE_ONE_SIDED, 0);
+	o = options(DBI_MODE_ONE_SIDED, 0);
 	o.port = "4999";
 	ret = dbi_connect(&o, &s);
 	check(ret == -ECONNREFUSED, "nobody on port 4999: ECONNREFUSED (%s)",
 	      dbi_strerror(ret));
 
-	s = connect_or_die(DB_MODE_ONE_SIDED, 0);
-	ret = dbi_read(s, dbi_geometry(s)->blocks, 1, buf);
+	s = connect_or_die(DBI_MODE_ONE_SIDED, 0);
+	ret = dbi_read(s, dbi_blocks(s), 1, buf);
 	check(ret == -ERANGE, "read past the namespace's end: ERANGE (%s)",
 	      dbi_strerror(ret));
-	ret = dbi_write(s, dbi_geometry(s)->blocks - 1, 2, buf);
+	ret = dbi_write(s, dbi_blocks(s) - 1, 2, buf);
 	check(ret == -ERANGE, "write across the namespace's end: ERANGE (%s)",
 	      dbi_strerror(ret));
 	ret = dbi_read(s, 0, 0, buf);
