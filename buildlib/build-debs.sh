@@ -34,8 +34,12 @@ trap 'rm -rf "$work"' EXIT
 tree=$work/doorbell-$version
 mkdir -p "$tree"
 if git -C "$SRC" rev-parse --git-dir >/dev/null 2>&1; then
+	# Tracked files deleted in the work tree are left out, as a
+	# commit of the tree would leave them.
 	git -C "$SRC" ls-files -z --cached --others --exclude-standard |
-		(cd "$SRC" && tar --null -T - -cf -) | tar -C "$tree" -xf -
+		(cd "$SRC" && while IFS= read -r -d '' f; do
+			[ -e "$f" ] && printf '%s\0' "$f"
+		done | tar --null -T - -cf -) | tar -C "$tree" -xf -
 else
 	tar -C "$SRC" --exclude=./build -cf - . | tar -C "$tree" -xf -
 fi
