@@ -12,10 +12,11 @@
 #
 # The source is linux-source-6.12 with kernel/patches applied, the same
 # series the test VM's kernel is built from.  Only the modules whose code
-# the series changes are kept, in OUTDIR (default ./built), with the
+# the series changes or adds are kept, in OUTDIR (default ./built), with the
 # headers the series changes (OUTDIR/include) and the Module.symvers of
 # the build, for other out-of-tree modules that use the new symbols:
 MODULES=(
+	drivers/pci/pci-p2pdma-mmio
 	drivers/vfio/vfio
 	drivers/vfio/pci/vfio-pci-core
 	drivers/vfio/pci/vfio-pci
@@ -106,18 +107,30 @@ for h in $(sed -n 's|^+++ b/include/||p' "$patches"/*.patch | sort -u); do
 	cp "$src/include/$h" "$work/include/$h"
 done
 
-# Kconfig symbols the series adds, set as the VM kernel's build sets them.
-new_config=(CONFIG_VFIO_PCI_DMABUF=y)
+# Kconfig symbols the series adds: as the VM kernel's build sets them,
+# but the mapper, which that kernel builds in, as the module it must be
+# in a kernel that was built without it.
+new_config=(CONFIG_VFIO_PCI_DMABUF=y CONFIG_PCI_P2PDMA_MMIO=m)
 
 cat >"$src/Kbuild" <<'KBUILD'
-obj-m += drivers/vfio/ drivers/infiniband/core/ drivers/infiniband/sw/rxe/
+obj-m += drivers/pci/ drivers/vfio/ drivers/infiniband/core/ drivers/infiniband/sw/rxe/
 KBUILD
+# drivers/pci/Makefile builds the PCI core, which is the kernel's own: of
+# it, only the mapper module's lines, as they are.  A Kbuild file takes
+# precedence over the Makefile beside it.
+sed -n '/CONFIG_PCI_P2PDMA_MMIO/,/^endif/p' "$src/drivers/pci/Makefile" \
+	>"$src/drivers/pci/Kbuild"
+grep -q pci-p2pdma-mmio "$src/drivers/pci/Kbuild" ||
+	die "drivers/pci/Makefile does not build the mapper module"
 # Trace headers include themselves relative to an include directory two
 # levels below the tree (TRACE_INCLUDE_PATH ../../drivers/...).
 mkdir -p "$src/.trace/include"
 kcflags="-I$src/.trace/include"
 for c in "${new_config[@]}"; do
-	kcflags+=" -D${c%%=*}=1"
+	case $c in
+	*=m) kcflags+=" -D${c%%=*}_MODULE=1" ;;
+	*) kcflags+=" -D${c%%=*}=1" ;;
+	esac
 done
 
 say "building against $kdir ($JOBS jobs)"

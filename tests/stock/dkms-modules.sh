@@ -29,7 +29,7 @@ for ko in "$lib"/updates/dkms/*.ko*; do
 	name=${ko##*/}
 	ours+=("${name%%.ko*}")
 done
-expect_eq "modules in updates/dkms" "${#ours[@]}" 5
+expect_eq "modules in updates/dkms" "${#ours[@]}" 6
 for m in "${ours[@]}"; do
 	path=$(modinfo -n "$m") || fail "modinfo $m"
 	[[ $path == "$lib/updates/dkms/$m.ko"* ]] ||
