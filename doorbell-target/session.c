@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "target.h"
+#include "verbs.h"
 
 /*
  * The controller a new initiator gets: in shared mode the one there is,
@@ -200,23 +201,14 @@ static int bind_window(struct session *s, struct ibv_mw *mw, struct ibv_mr *mr,
 		       uint64_t addr, uint32_t len, int access,
 		       struct db_window *win)
 {
-	struct ibv_send_wr wr = {
-		.wr_id = SESSION_WR_BIND,
-		.opcode = IBV_WR_BIND_MW,
-		.send_flags = IBV_SEND_SIGNALED,
-		.bind_mw = {
-			.mw = mw,
-			.rkey = ibv_inc_rkey(mw->rkey),
-			.bind_info = { .mr = mr, .addr = addr, .length = len,
-				       .mw_access_flags = access },
-		},
-	}, *bad;
+	uint32_t rkey = 0;
+	int ret;
 
-	if (ibv_post_send(s->cm_id->qp, &wr, &bad))
-		return -errno;
-	*win = (struct db_window){ .addr = addr,
-				   .rkey = wr.bind_mw.rkey,
-				   .length = len };
+	ret = util_post_bind_mw(s->cm_id->qp, mw, mr, addr, len, access,
+				SESSION_WR_BIND, &rkey);
+	if (ret)
+		return ret;
+	*win = (struct db_window){ .addr = addr, .rkey = rkey, .length = len };
 	return 0;
 }
 

@@ -29,4 +29,35 @@ static inline int util_post_recv(struct ibv_qp *qp, void *addr, uint32_t length,
 	return ibv_post_recv(qp, &wr, &bad) ? -errno : 0;
 }
 
+/*
+ * util_post_bind_mw - post a signalled bind of type 2 window @mw over
+ * [@addr, @addr + @length) of @mr with @access, identified by @wr_id in
+ * its completion, with the next rkey of @mw, which goes into *@rkey.  The
+ * window holds that rkey once the bind completes successfully.
+ *
+ * Return: 0, or the negative errno of ibv_post_send().
+ */
+static inline int util_post_bind_mw(struct ibv_qp *qp, struct ibv_mw *mw,
+				    struct ibv_mr *mr, uint64_t addr,
+				    uint64_t length, int access, uint64_t wr_id,
+				    uint32_t *rkey)
+{
+	struct ibv_send_wr wr = {
+		.wr_id = wr_id,
+		.opcode = IBV_WR_BIND_MW,
+		.send_flags = IBV_SEND_SIGNALED,
+		.bind_mw = {
+			.mw = mw,
+			.rkey = ibv_inc_rkey(mw->rkey),
+			.bind_info = { .mr = mr, .addr = addr, .length = length,
+				       .mw_access_flags = access },
+		},
+	}, *bad;
+
+	if (ibv_post_send(qp, &wr, &bad))
+		return -errno;
+	*rkey = wr.bind_mw.rkey;
+	return 0;
+}
+
 #endif

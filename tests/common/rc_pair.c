@@ -7,6 +7,7 @@
 
 #include "ibdev.h"
 #include "rc_pair.h"
+#include "verbs.h"
 
 int rc_side_open(struct rc_side *s, const char *dev, int gid_index)
 {
@@ -188,21 +189,12 @@ uint32_t rc_bind_window(struct rc_side *s, struct ibv_mw *mw,
 			struct ibv_mr *mr, uint64_t addr, uint64_t len,
 			int access, struct ibv_wc *wc)
 {
-	struct ibv_send_wr wr = {
-		.wr_id = 7,
-		.opcode = IBV_WR_BIND_MW,
-		.send_flags = IBV_SEND_SIGNALED,
-		.bind_mw = {
-			.mw = mw,
-			.rkey = ibv_inc_rkey(mw->rkey),
-			.bind_info = { .mr = mr, .addr = addr, .length = len,
-				       .mw_access_flags = access },
-		},
-	}, *bad;
+	uint32_t rkey = 0;
 
 	memset(wc, 0, sizeof(*wc));
-	if (ibv_post_send(s->qp, &wr, &bad) || !rc_wait_wc(s->cq, wc) ||
-	    wc->status != IBV_WC_SUCCESS || wc->opcode != IBV_WC_BIND_MW)
+	if (util_post_bind_mw(s->qp, mw, mr, addr, len, access, 7, &rkey) ||
+	    !rc_wait_wc(s->cq, wc) || wc->status != IBV_WC_SUCCESS ||
+	    wc->opcode != IBV_WC_BIND_MW)
 		return 0;
-	return wr.bind_mw.rkey;
+	return rkey;
 }
