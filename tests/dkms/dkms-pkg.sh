@@ -9,8 +9,7 @@
 # dkms in a mount namespace of its own, where the package's /usr/share
 # lies over the host's (the version override it installs for DKMS), with
 # the package's /usr/src as the source tree, DIR/dkms as the DKMS tree,
-# DKMS_PKG_MODULES (default DIR/lib/modules) as the module tree, and a
-# signing key of its own in DIR.  The host's /var/lib/dkms, /usr/share and
+# DIR/lib/modules as the module tree, and a signing key of its own in DIR.  The host's /var/lib/dkms, /usr/share and
 # /lib/modules stay as they are.
 
 DKMS_PKG_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -39,5 +38,5 @@ dkms_pkg() {
 		exec dkms "$@"' _ "$DKMS_PKG_DIR/pkg" \
 		--dkmstree "$DKMS_PKG_DIR/dkms" \
 		--sourcetree "$DKMS_PKG_DIR/pkg/usr/src" \
-		--installtree "${DKMS_PKG_MODULES:-$DKMS_PKG_DIR/lib/modules}" "$@"
+		--installtree "$DKMS_PKG_DIR/lib/modules" "$@"
 }
