@@ -15,7 +15,7 @@
  */
 static int ctrl_check_export(struct target *t, struct dbnvme_ctrl *ctrl)
 {
-	int ret = vfio_dmabuf_export_supported(ctrl->dev);
+	int ret = dbvfio_export_supported(ctrl->dev);
 
 	if (ret == -ENOTTY || ret == -EOPNOTSUPP)
 		target_log(t, "%s: kernel lacks VFIO_DEVICE_FEATURE_DMA_BUF",
@@ -63,7 +63,7 @@ static int ctrl_open(struct target *t, const char *bdf, struct target_ctrl *tc)
 	struct dbnvme_ctrl *ctrl;
 	int ret;
 
-	ret = vfio_pci_iommu_group(bdf, &tc->iommu_group);
+	ret = dbvfio_iommu_group(bdf, &tc->iommu_group);
 	if (ret == -ENXIO && t->isolated) {
 		target_log(t, "%s: no IOMMU group; isolated mode needs one",
 			   bdf);
@@ -182,8 +182,8 @@ bool target_ctrl_healthy(const struct target_ctrl *tc)
 {
 	uint32_t csts;
 
-	if (vfio_dmabuf_bar_read(tc->nvme->dev, 0, NVME_REG_CSTS, &csts,
-				 sizeof(csts)))
+	if (dbvfio_bar_read(tc->nvme->dev, 0, NVME_REG_CSTS, &csts,
+			    sizeof(csts)))
 		return false;
 	return (csts & (NVME_CSTS_RDY | NVME_CSTS_CFS)) == NVME_CSTS_RDY;
 }

@@ -13,13 +13,13 @@
 static int doorbell_register(struct target_ctrl *tc, struct target_device *d)
 {
 	/* The page ctrl.c mapped: an export is made of whole CPU pages. */
-	struct vfio_dmabuf_range range = {
+	struct dbvfio_range range = {
 		.offset = tc->nvme->doorbell_page,
 		.length = (uint64_t)sysconf(_SC_PAGESIZE),
 	};
 
-	d->doorbell_fd = vfio_dmabuf_export(tc->nvme->dev, 0, &range, 1,
-					    O_CLOEXEC | O_RDWR);
+	d->doorbell_fd =
+		dbvfio_export(tc->nvme->dev, 0, &range, 1, O_CLOEXEC | O_RDWR);
 	if (d->doorbell_fd < 0)
 		return d->doorbell_fd;
 	/*

@@ -7,7 +7,7 @@
 #include "doorbell_proto.h"
 #include "options.h"
 #include "parse.h"
-#include "vfio_dmabuf.h"
+#include "doorbell_vfio_pci.h"
 
 static void usage(FILE *f)
 {
@@ -28,8 +28,8 @@ static void usage(FILE *f)
 		TARGET_MAX_CTRLS, DB_DEFAULT_PORT, TARGET_MAX_DEPTH);
 }
 
-static bool same_function(const struct vfio_pci_addr *a,
-			  const struct vfio_pci_addr *b)
+static bool same_function(const struct dbvfio_pci_addr *a,
+			  const struct dbvfio_pci_addr *b)
 {
 	return a->domain == b->domain && a->bus == b->bus &&
 	       a->device == b->device && a->function == b->function;
@@ -57,7 +57,7 @@ int target_options_parse(int argc, char **argv, struct target_options *o,
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	struct vfio_pci_addr addrs[TARGET_MAX_CTRLS];
+	struct dbvfio_pci_addr addrs[TARGET_MAX_CTRLS];
 	unsigned int i, j;
 	uint64_t depth;
 	int c;
@@ -121,7 +121,7 @@ int target_options_parse(int argc, char **argv, struct target_options *o,
 	if (!o->nr_bdfs)
 		return bad(err, "--device is required", NULL);
 	for (i = 0; i < o->nr_bdfs; i++) {
-		if (vfio_pci_addr_parse(o->bdfs[i], &addrs[i])) {
+		if (dbvfio_pci_addr_parse(o->bdfs[i], &addrs[i])) {
 			fprintf(err,
 				"doorbell-target: '%s' is not a PCI address "
 				"(DDDD:BB:DD.F)\n",

@@ -19,17 +19,17 @@
 
 static int reg_read(struct dbnvme_ctrl *ctrl, uint64_t off, void *v, size_t len)
 {
-	return vfio_dmabuf_bar_read(ctrl->dev, 0, off, v, len);
+	return dbvfio_bar_read(ctrl->dev, 0, off, v, len);
 }
 
 static int reg_write32(struct dbnvme_ctrl *ctrl, uint64_t off, uint32_t v)
 {
-	return vfio_dmabuf_bar_write(ctrl->dev, 0, off, &v, sizeof(v));
+	return dbvfio_bar_write(ctrl->dev, 0, off, &v, sizeof(v));
 }
 
 static int reg_write64(struct dbnvme_ctrl *ctrl, uint64_t off, uint64_t v)
 {
-	return vfio_dmabuf_bar_write(ctrl->dev, 0, off, &v, sizeof(v));
+	return dbvfio_bar_write(ctrl->dev, 0, off, &v, sizeof(v));
 }
 
 uint32_t dbnvme_max_transfer(unsigned int mdts, unsigned int mpsmin)
@@ -205,19 +205,19 @@ static int ctrl_identify(struct dbnvme_ctrl *ctrl)
 
 static int ctrl_map_doorbells(struct dbnvme_ctrl *ctrl)
 {
-	struct vfio_dmabuf_bar bar;
-	long page = sysconf(_SC_PAGESIZE);
+	struct dbnvme_doorbell_layout db;
+	struct dbvfio_bar bar;
 	void *p;
 	int ret;
 
-	ret = vfio_dmabuf_bar_info(ctrl->dev, 0, &bar);
+	ret = dbvfio_bar_info(ctrl->dev, 0, &bar);
 	if (ret)
 		return ret;
-	ctrl->doorbell_stride = 4u << NVME_CAP_DSTRD(ctrl->cap);
-	ctrl->doorbell_page = NVME_REG_DOORBELLS & ~(uint64_t)(page - 1);
-	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 vfio_dmabuf_device_fd(ctrl->dev),
-		 bar.offset + ctrl->doorbell_page);
+	dbnvme_doorbell_layout_of(ctrl->cap, &db);
+	ctrl->doorbell_stride = db.stride;
+	ctrl->doorbell_page = db.page_offset;
+	p = mmap(NULL, db.page_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 dbvfio_device_fd(ctrl->dev), bar.offset + ctrl->doorbell_page);
 	if (p == MAP_FAILED)
 		return -errno;
 	ctrl->doorbells = p;
@@ -232,8 +232,8 @@ static int ctrl_map_doorbells(struct dbnvme_ctrl *ctrl)
  */
 static void ctrl_enable_msix(struct dbnvme_ctrl *ctrl)
 {
-	ctrl->irq_error = vfio_dmabuf_msix_enable(
-		ctrl->dev, ctrl->nr_io_queues + 1u, &ctrl->irq_vectors);
+	ctrl->irq_error = dbvfio_msix_enable(ctrl->dev, ctrl->nr_io_queues + 1u,
+					     &ctrl->irq_vectors);
 	if (ctrl->irq_error)
 		ctrl->irq_vectors = 0;
 }
@@ -244,13 +244,13 @@ static int ctrl_setup(struct dbnvme_ctrl *ctrl)
 	int ret;
 
 	/* The controller fetches commands by DMA: it must be a bus master. */
-	ret = vfio_dmabuf_config_read(ctrl->dev, NVME_PCI_COMMAND, &cmd,
-				      sizeof(cmd));
+	ret = dbvfio_config_read(ctrl->dev, NVME_PCI_COMMAND, &cmd,
+				 sizeof(cmd));
 	if (ret)
 		return ret;
 	cmd |= NVME_PCI_CMD_MEMORY | NVME_PCI_CMD_MASTER;
-	ret = vfio_dmabuf_config_write(ctrl->dev, NVME_PCI_COMMAND, &cmd,
-				       sizeof(cmd));
+	ret = dbvfio_config_write(ctrl->dev, NVME_PCI_COMMAND, &cmd,
+				  sizeof(cmd));
 	if (!ret)
 		ret = reg_read(ctrl, NVME_REG_CAP, &ctrl->cap,
 			       sizeof(ctrl->cap));
@@ -296,26 +296,26 @@ static void ctrl_release(struct dbnvme_ctrl *ctrl)
 	dbnvme_dma_free(ctrl, &ctrl->admin.cq);
 	if (ctrl->doorbells)
 		munmap((void *)ctrl->doorbells, sysconf(_SC_PAGESIZE));
-	vfio_dmabuf_close(ctrl->dev);
+	dbvfio_close(ctrl->dev);
 	pthread_mutex_destroy(&ctrl->admin_lock);
 	free(ctrl);
 }
 
 int dbnvme_ctrl_open(const char *bdf, struct dbnvme_ctrl **ctrlp)
 {
-	struct vfio_pci_addr addr;
+	struct dbvfio_pci_addr addr;
 	struct dbnvme_ctrl *ctrl;
 	int ret;
 
-	ret = vfio_pci_addr_parse(bdf, &addr);
+	ret = dbvfio_pci_addr_parse(bdf, &addr);
 	if (ret)
 		return ret;
 	ctrl = calloc(1, sizeof(*ctrl));
 	if (!ctrl)
 		return -ENOMEM;
-	vfio_pci_addr_format(&addr, ctrl->bdf);
+	dbvfio_pci_addr_format(&addr, ctrl->bdf);
 	pthread_mutex_init(&ctrl->admin_lock, NULL);
-	ret = vfio_dmabuf_open(&addr, &ctrl->dev);
+	ret = dbvfio_open(&addr, &ctrl->dev);
 	if (ret) {
 		ctrl->dev = NULL;
 		ctrl_release(ctrl);

@@ -39,7 +39,7 @@ static void clip_to_floor(struct dbnvme_ctrl *ctrl)
 	unsigned int i, n = 0;
 
 	for (i = 0; i < ctrl->nr_iova_ranges; i++) {
-		struct vfio_dmabuf_iova_range r = ctrl->iova_ranges[i];
+		struct dbvfio_iova_range r = ctrl->iova_ranges[i];
 
 		if (r.last < NVME_IOVA_FLOOR)
 			continue;
@@ -54,14 +54,13 @@ int dbnvme_dma_init(struct dbnvme_ctrl *ctrl)
 {
 	int ret;
 
-	ret = vfio_dmabuf_iova_ranges(ctrl->dev, ctrl->iova_ranges,
-				      NVME_MAX_IOVA_RANGES,
-				      &ctrl->nr_iova_ranges);
+	ret = dbvfio_iova_ranges(ctrl->dev, ctrl->iova_ranges,
+				 NVME_MAX_IOVA_RANGES, &ctrl->nr_iova_ranges);
 	if (ret == -EOPNOTSUPP) {
-		ctrl->iova_ranges[0] = (struct vfio_dmabuf_iova_range){
+		ctrl->iova_ranges[0] = (struct dbvfio_iova_range){
 			.start = 0, .last = NVME_IOVA_MSI_START - 1
 		};
-		ctrl->iova_ranges[1] = (struct vfio_dmabuf_iova_range){
+		ctrl->iova_ranges[1] = (struct dbvfio_iova_range){
 			.start = NVME_IOVA_MSI_LAST + 1,
 			.last = NVME_IOVA_DEFAULT_LAST
 		};
@@ -93,7 +92,7 @@ int dbnvme_dma_alloc(struct dbnvme_ctrl *ctrl, size_t size,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	ret = p == MAP_FAILED ? -errno : 0;
 	if (!ret) {
-		ret = vfio_dmabuf_dma_map(ctrl->dev, p, iova, size);
+		ret = dbvfio_dma_map(ctrl->dev, p, iova, size);
 		if (ret)
 			munmap(p, size);
 	}
@@ -116,7 +115,7 @@ void dbnvme_dma_free(struct dbnvme_ctrl *ctrl, struct dbnvme_dma *buf)
 {
 	if (!buf->vaddr)
 		return;
-	if (!vfio_dmabuf_dma_unmap(ctrl->dev, buf->iova, buf->size)) {
+	if (!dbvfio_dma_unmap(ctrl->dev, buf->iova, buf->size)) {
 		pthread_mutex_lock(&iova_lock);
 		dbnvme_iova_free(&iova_space, buf->iova);
 		pthread_mutex_unlock(&iova_lock);

@@ -35,7 +35,7 @@ static unsigned int first_at_or_after(const struct dbnvme_iova_space *sp,
  * use; false if there is none in @r.
  */
 static bool fit_in_range(const struct dbnvme_iova_space *sp,
-			 const struct vfio_dmabuf_iova_range *r, uint64_t from,
+			 const struct dbvfio_iova_range *r, uint64_t from,
 			 uint64_t size, uint64_t page, uint64_t *start)
 {
 	uint64_t c = from > r->start ? from : r->start;
@@ -74,13 +74,13 @@ static int insert_span(struct dbnvme_iova_space *sp, uint64_t start,
 	memmove(&sp->used[i + 1], &sp->used[i],
 		(sp->nr_used - i) * sizeof(*sp->used));
 	sp->used[i] =
-		(struct vfio_dmabuf_iova_range){ .start = start, .last = last };
+		(struct dbvfio_iova_range){ .start = start, .last = last };
 	sp->nr_used++;
 	return 0;
 }
 
 int dbnvme_iova_alloc(struct dbnvme_iova_space *sp,
-		      const struct vfio_dmabuf_iova_range *valid,
+		      const struct dbvfio_iova_range *valid,
 		      unsigned int nr_valid, uint64_t size, uint64_t page,
 		      uint64_t *iova)
 {

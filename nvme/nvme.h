@@ -22,10 +22,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <vfio_dmabuf.h>
+#include <doorbell_vfio_pci.h>
 
 #include "nvme_spec.h"
 #include "nvme_status.h"
+
+/* Where the doorbells are, all in BAR0. */
+struct dbnvme_doorbell_layout {
+	uint64_t offset; /* of the admin SQ tail doorbell: 0x1000 */
+	uint32_t stride; /* bytes between doorbells: 4 << CAP.DSTRD */
+	uint64_t page_offset; /* the page that holds the first doorbell */
+	uint64_t page_size;
+};
+
+/*
+ * The layout for a controller whose CAP register reads @cap, or read CAP
+ * of the device first.  The SQ tail doorbell of queue q is at offset +
+ * 2q * stride, its CQ head doorbell at offset + (2q + 1) * stride.
+ */
+void dbnvme_doorbell_layout_of(uint64_t cap, struct dbnvme_doorbell_layout *db);
+int dbnvme_doorbell_layout(struct dbvfio_dev *dev,
+			   struct dbnvme_doorbell_layout *db);
 
 /* Memory the controller can reach: mapped at @iova through the IOMMU. */
 struct dbnvme_dma {
@@ -63,7 +80,7 @@ struct dbnvme_namespace {
 #define NVME_MAX_IOVA_RANGES 8
 
 struct dbnvme_ctrl {
-	struct vfio_dmabuf_dev *dev;
+	struct dbvfio_dev *dev;
 	char bdf[16];
 	uint64_t cap;
 	unsigned int timeout_ms; /* CAP.TO, for enable and disable */
@@ -91,7 +108,7 @@ struct dbnvme_ctrl {
 	struct dbnvme_dma identify; /* a page for Identify data */
 
 	/* Where the IOMMU lets this controller's buffers be mapped. */
-	struct vfio_dmabuf_iova_range iova_ranges[NVME_MAX_IOVA_RANGES];
+	struct dbvfio_iova_range iova_ranges[NVME_MAX_IOVA_RANGES];
 	unsigned int nr_iova_ranges;
 };
 

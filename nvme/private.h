@@ -17,7 +17,7 @@
  * serialises the calls.
  */
 struct dbnvme_iova_space {
-	struct vfio_dmabuf_iova_range *used;
+	struct dbvfio_iova_range *used;
 	unsigned int nr_used, max_used;
 	uint64_t next;
 };
@@ -30,7 +30,7 @@ struct dbnvme_iova_space {
  * when nothing fits, -ENOMEM.
  */
 int dbnvme_iova_alloc(struct dbnvme_iova_space *sp,
-		      const struct vfio_dmabuf_iova_range *valid,
+		      const struct dbvfio_iova_range *valid,
 		      unsigned int nr_valid, uint64_t size, uint64_t page,
 		      uint64_t *iova);
 /* Give back the span that starts at @iova; -ENOENT if none does. */

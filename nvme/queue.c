@@ -124,7 +124,7 @@ static int dbnvme_queue_irq_setup(struct dbnvme_ctrl *ctrl,
 	q->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (q->irq_fd < 0)
 		return -errno;
-	ret = vfio_dmabuf_msix_route(ctrl->dev, q->qid, q->irq_fd);
+	ret = dbvfio_msix_route(ctrl->dev, q->qid, q->irq_fd);
 	if (ret) {
 		close(q->irq_fd);
 		q->irq_fd = -1;
@@ -137,7 +137,7 @@ static void dbnvme_queue_irq_release(struct dbnvme_ctrl *ctrl,
 {
 	if (q->irq_fd < 0)
 		return;
-	vfio_dmabuf_msix_route(ctrl->dev, q->qid, -1);
+	dbvfio_msix_route(ctrl->dev, q->qid, -1);
 	close(q->irq_fd);
 	q->irq_fd = -1;
 }

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "dmabuf_importer.h"
-#include "vfio_dmabuf.h"
+#include "doorbell_vfio_pci.h"
 
 struct cost {
 	double ms;
@@ -48,7 +48,7 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static uint32_t encode(const struct vfio_pci_addr *a)
+static uint32_t encode(const struct dbvfio_pci_addr *a)
 {
 	return a->domain << 16 | a->bus << 8 | a->device << 3 | a->function;
 }
@@ -76,17 +76,17 @@ static struct cost end(struct start s, int err)
 }
 
 /* Export [off, off + len) of @bar, then attach and map it for @client. */
-static void dmabuf_cost(struct vfio_dmabuf_dev *dev, unsigned int bar,
-			uint64_t off, uint64_t len, uint32_t client,
-			struct cost *export, struct cost *map, int fds[2])
+static void dmabuf_cost(struct dbvfio_dev *dev, unsigned int bar, uint64_t off,
+			uint64_t len, uint32_t client, struct cost *export,
+			struct cost *map, int fds[2])
 {
-	struct vfio_dmabuf_range r = { off, len };
+	struct dbvfio_range r = { off, len };
 	struct dmabuf_importer_attach a = { .client = client };
 	struct start s;
 	int imp;
 
 	s = begin();
-	fds[0] = vfio_dmabuf_export(dev, bar, &r, 1, O_CLOEXEC);
+	fds[0] = dbvfio_export(dev, bar, &r, 1, O_CLOEXEC);
 	*export = end(s, fds[0] < 0 ? fds[0] : 0);
 
 	imp = open("/dev/dmabuf_importer", O_RDWR | O_CLOEXEC);
@@ -149,17 +149,17 @@ static void ratio(const char *what, struct cost ours, struct cost zd)
 
 int main(int argc, char **argv)
 {
-	struct vfio_pci_addr big_a, small_a, client_a;
+	struct dbvfio_pci_addr big_a, small_a, client_a;
 	struct cost bexp, bmap, sexp, smap, bzd, szd;
-	struct vfio_dmabuf_dev *big, *small;
+	struct dbvfio_dev *big, *small;
 	unsigned int big_bar, small_bar;
-	struct vfio_dmabuf_bar info;
+	struct dbvfio_bar info;
 	uint64_t small_off;
 	int bfd[2], sfd[2];
 
-	if (argc != 7 || vfio_pci_addr_parse(argv[1], &big_a) ||
-	    vfio_pci_addr_parse(argv[3], &small_a) ||
-	    vfio_pci_addr_parse(argv[6], &client_a)) {
+	if (argc != 7 || dbvfio_pci_addr_parse(argv[1], &big_a) ||
+	    dbvfio_pci_addr_parse(argv[3], &small_a) ||
+	    dbvfio_pci_addr_parse(argv[6], &client_a)) {
 		fprintf(stderr, "usage: %s BIG_BDF BIG_BAR SMALL_BDF SMALL_BAR "
 			"SMALL_OFFSET CLIENT_BDF\n", argv[0]);
 		return 2;
@@ -167,8 +167,8 @@ int main(int argc, char **argv)
 	big_bar = atoi(argv[2]);
 	small_bar = atoi(argv[4]);
 	small_off = strtoull(argv[5], NULL, 0);
-	if (vfio_dmabuf_open(&big_a, &big) || vfio_dmabuf_open(&small_a, &small) ||
-	    vfio_dmabuf_bar_info(big, big_bar, &info)) {
+	if (dbvfio_open(&big_a, &big) || dbvfio_open(&small_a, &small) ||
+	    dbvfio_bar_info(big, big_bar, &info)) {
 		fprintf(stderr, "cannot open the devices through vfio\n");
 		return 2;
 	}
@@ -200,7 +200,7 @@ int main(int argc, char **argv)
 	close(bfd[0]);
 	close(sfd[1]);
 	close(sfd[0]);
-	vfio_dmabuf_close(big);
-	vfio_dmabuf_close(small);
+	dbvfio_close(big);
+	dbvfio_close(small);
 	return bexp.err || sexp.err ? 1 : 0;
 }

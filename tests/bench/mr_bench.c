@@ -220,7 +220,7 @@ int main(int argc, char **argv)
 	struct lat lat[NLAT][TARGETS] = {};
 	struct bw bw[NBW][TARGETS] = {};
 	int rounds, iters, r, t, dmabuf;
-	struct vfio_dmabuf_dev *shm;
+	struct dbvfio_dev *shm;
 	unsigned int s;
 
 	if (argc < 6) {
@@ -320,6 +320,6 @@ int main(int argc, char **argv)
 	ibv_dereg_mr(target_mr[BAR]);
 	ibv_dereg_mr(target_mr[HOST]);
 	close(dmabuf);
-	vfio_dmabuf_close(shm);
+	dbvfio_close(shm);
 	return 0;
 }

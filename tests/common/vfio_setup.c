@@ -14,23 +14,23 @@ const char *err_name(int ret)
 	return ret >= 0 ? "success" : strerrorname_np(-ret);
 }
 
-struct vfio_dmabuf_dev *open_vfio(const char *bdf)
+struct dbvfio_dev *open_vfio(const char *bdf)
 {
-	struct vfio_dmabuf_dev *dev;
-	struct vfio_pci_addr addr;
+	struct dbvfio_dev *dev;
+	struct dbvfio_pci_addr addr;
 
-	if (vfio_pci_addr_parse(bdf, &addr) || vfio_dmabuf_open(&addr, &dev)) {
+	if (dbvfio_pci_addr_parse(bdf, &addr) || dbvfio_open(&addr, &dev)) {
 		fprintf(stderr, "cannot open %s through vfio\n", bdf);
 		exit(2);
 	}
 	return dev;
 }
 
-int export_bar(struct vfio_dmabuf_dev *dev, unsigned int bar, uint64_t off,
+int export_bar(struct dbvfio_dev *dev, unsigned int bar, uint64_t off,
 	       uint64_t len)
 {
-	struct vfio_dmabuf_range r = { off, len };
-	int fd = vfio_dmabuf_export(dev, bar, &r, 1, O_CLOEXEC | O_RDWR);
+	struct dbvfio_range r = { off, len };
+	int fd = dbvfio_export(dev, bar, &r, 1, O_CLOEXEC | O_RDWR);
 
 	if (fd < 0) {
 		fprintf(stderr, "export of BAR%u [%#llx, +%#llx) failed: %s\n",
@@ -41,16 +41,16 @@ int export_bar(struct vfio_dmabuf_dev *dev, unsigned int bar, uint64_t off,
 	return fd;
 }
 
-void pci_command(struct vfio_dmabuf_dev *dev, uint16_t set, uint16_t clear)
+void pci_command(struct dbvfio_dev *dev, uint16_t set, uint16_t clear)
 {
 	uint16_t cmd;
 
-	if (vfio_dmabuf_config_read(dev, 4, &cmd, 2)) {
+	if (dbvfio_config_read(dev, 4, &cmd, 2)) {
 		fprintf(stderr, "cannot read the Command register\n");
 		exit(2);
 	}
 	cmd = (cmd | set) & ~clear;
-	if (vfio_dmabuf_config_write(dev, 4, &cmd, 2)) {
+	if (dbvfio_config_write(dev, 4, &cmd, 2)) {
 		fprintf(stderr, "cannot write the Command register\n");
 		exit(2);
 	}

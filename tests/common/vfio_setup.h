@@ -9,24 +9,24 @@
 
 #include <stdint.h>
 
-#include "vfio_dmabuf.h"
+#include "doorbell_vfio_pci.h"
 
 /* The name of a negative errno, or "success". */
 const char *err_name(int ret);
 
-struct vfio_dmabuf_dev *open_vfio(const char *bdf);
+struct dbvfio_dev *open_vfio(const char *bdf);
 
 /* A dma-buf fd for [@off, @off + @len) of BAR @bar. */
-int export_bar(struct vfio_dmabuf_dev *dev, unsigned int bar, uint64_t off,
+int export_bar(struct dbvfio_dev *dev, unsigned int bar, uint64_t off,
 	       uint64_t len);
 
 /* Set, then clear, bits of the PCI Command register. */
-void pci_command(struct vfio_dmabuf_dev *dev, uint16_t set, uint16_t clear);
+void pci_command(struct dbvfio_dev *dev, uint16_t set, uint16_t clear);
 #define PCI_CMD_MEMORY 0x2
 #define PCI_CMD_MASTER 0x4
 
 /* Memory decode on or off, through the Command register. */
-static inline void set_memory_decode(struct vfio_dmabuf_dev *dev, int on)
+static inline void set_memory_decode(struct dbvfio_dev *dev, int on)
 {
 	pci_command(dev, on ? PCI_CMD_MEMORY : 0, on ? 0 : PCI_CMD_MEMORY);
 }

@@ -24,7 +24,8 @@
 
 #include "uapi_compat.h"
 #include "check.h"
-#include "vfio_dmabuf.h"
+#include "doorbell_vfio_pci.h"
+#include "nvme.h"
 
 #define PAGE 4096ull
 
@@ -41,17 +42,17 @@ static int count_fds(void)
 	return n;
 }
 
-static struct vfio_dmabuf_dev *open_dev(const char *bdf)
+static struct dbvfio_dev *open_dev(const char *bdf)
 {
-	struct vfio_dmabuf_dev *dev;
-	struct vfio_pci_addr addr;
+	struct dbvfio_dev *dev;
+	struct dbvfio_pci_addr addr;
 	int ret;
 
-	if (vfio_pci_addr_parse(bdf, &addr)) {
+	if (dbvfio_pci_addr_parse(bdf, &addr)) {
 		fprintf(stderr, "bad BDF %s\n", bdf);
 		exit(2);
 	}
-	ret = vfio_dmabuf_open(&addr, &dev);
+	ret = dbvfio_open(&addr, &dev);
 	if (ret) {
 		fprintf(stderr, "open %s: %s\n", bdf, strerror(-ret));
 		exit(2);
@@ -139,15 +140,15 @@ static void find_msix(int devfd, uint64_t cfg_off, int *table_bar,
 	}
 }
 
-static void test_bad_inputs(struct vfio_dmabuf_dev *devs[3],
-			    uint64_t nvme_bar0, uint64_t shm_bar2)
+static void test_bad_inputs(struct dbvfio_dev *devs[3], uint64_t nvme_bar0,
+			    uint64_t shm_bar2)
 {
 	uint64_t cap;
 	const uint32_t get = VFIO_DEVICE_FEATURE_GET |
 			     VFIO_DEVICE_FEATURE_DMA_BUF;
 	const uint64_t top = ~0ull & ~(PAGE - 1);
 
-	struct vfio_dmabuf_dev *nvme = devs[NVME];
+	struct dbvfio_dev *nvme = devs[NVME];
 
 	/*
 	 * Upstream's answers, in its order of checks: a request with two
@@ -228,10 +229,10 @@ static void test_bad_inputs(struct vfio_dmabuf_dev *devs[3],
 			.flags = c->flags,
 			.nr_ranges = c->nr_ranges,
 		};
-		struct vfio_dmabuf_dev *dev = devs[c->dev];
+		struct dbvfio_dev *dev = devs[c->dev];
 		int got;
 
-		got = raw_export(vfio_dmabuf_device_fd(dev),
+		got = raw_export(dbvfio_device_fd(dev),
 				 c->feature ? c->feature : get,
 				 honest_argsz(c->nr_copy) + c->argsz_delta,
 				 &hdr, c->ranges, c->nr_copy);
@@ -241,7 +242,7 @@ static void test_bad_inputs(struct vfio_dmabuf_dev *devs[3],
 		      i + 1, c->what, got >= 0 ? "a fd" : strerrorname_np(-got),
 		      strerrorname_np(-c->want));
 		/* The device still answers, and nothing leaked. */
-		if (vfio_dmabuf_bar_read(nvme, 0, 0, &cap, sizeof(cap)) ||
+		if (dbvfio_bar_read(nvme, 0, 0, &cap, sizeof(cap)) ||
 		    !(cap & 0xffff))
 			check(false, "nvme unreadable after bad input %u", i + 1);
 	}
@@ -263,21 +264,21 @@ static void test_bad_inputs(struct vfio_dmabuf_dev *devs[3],
 	h->open_flags = 0;
 	h->flags = 0;
 	h->nr_ranges = 1;
-	int r = ioctl(vfio_dmabuf_device_fd(nvme), VFIO_DEVICE_FEATURE, f);
+	int r = ioctl(dbvfio_device_fd(nvme), VFIO_DEVICE_FEATURE, f);
 	check(r < 0 && errno == EFAULT, "ranges[] unreadable -> %s (want EFAULT)",
 	      r < 0 ? strerrorname_np(errno) : "a fd");
 	munmap(area, pg);
 }
 
 /* Answers upstream gives a fd to, where our series once refused. */
-static void test_upstream_exports(struct vfio_dmabuf_dev *devs[3],
+static void test_upstream_exports(struct dbvfio_dev *devs[3],
 				  uint64_t nvme_bar0)
 {
 	struct vfio_region_info cfg = { .argsz = sizeof(cfg),
 					 .index = VFIO_PCI_CONFIG_REGION_INDEX };
-	struct vfio_dmabuf_dev *nvme = devs[NVME];
-	struct vfio_dmabuf_range r, *many;
-	int devfd = vfio_dmabuf_device_fd(nvme), tbar, pbar, fd, i;
+	struct dbvfio_dev *nvme = devs[NVME];
+	struct dbvfio_range r, *many;
+	int devfd = dbvfio_device_fd(nvme), tbar, pbar, fd, i;
 	uint32_t toff, poff;
 
 	ioctl(devfd, VFIO_DEVICE_GET_REGION_INFO, &cfg);
@@ -287,7 +288,7 @@ static void test_upstream_exports(struct vfio_dmabuf_dev *devs[3],
 
 	r.offset = 0;
 	r.length = nvme_bar0;
-	fd = vfio_dmabuf_export(nvme, tbar, &r, 1, O_CLOEXEC);
+	fd = dbvfio_export(nvme, tbar, &r, 1, O_CLOEXEC);
 	check(fd >= 0 && dmabuf_size(fd) == (long long)nvme_bar0,
 	      "the whole NVMe BAR0, MSI-X inside, exports -> %lld bytes (%s)",
 	      fd >= 0 ? dmabuf_size(fd) : -1, fd < 0 ? strerrorname_np(-fd) : "ok");
@@ -295,26 +296,26 @@ static void test_upstream_exports(struct vfio_dmabuf_dev *devs[3],
 		close(fd);
 	r.offset = toff & ~(PAGE - 1);
 	r.length = PAGE;
-	fd = vfio_dmabuf_export(nvme, tbar, &r, 1, O_CLOEXEC);
+	fd = dbvfio_export(nvme, tbar, &r, 1, O_CLOEXEC);
 	check(fd >= 0, "the MSI-X table page exports (mmap of it is allowed "
 	      "too) (%s)", fd < 0 ? strerrorname_np(-fd) : "ok");
 	if (fd >= 0)
 		close(fd);
 	r.offset = poff & ~(PAGE - 1);
-	fd = vfio_dmabuf_export(nvme, pbar, &r, 1, O_CLOEXEC);
+	fd = dbvfio_export(nvme, pbar, &r, 1, O_CLOEXEC);
 	check(fd >= 0, "the MSI-X PBA page exports (%s)",
 	      fd < 0 ? strerrorname_np(-fd) : "ok");
 	if (fd >= 0)
 		close(fd);
 
 	r.offset = 0x1000;
-	fd = vfio_dmabuf_export(nvme, 0, &r, 1, O_CLOEXEC | O_NONBLOCK);
+	fd = dbvfio_export(nvme, 0, &r, 1, O_CLOEXEC | O_NONBLOCK);
 	check(fd >= 0 && (fcntl(fd, F_GETFL) & O_NONBLOCK),
 	      "open_flags O_NONBLOCK reach the dma-buf file (%s)",
 	      fd < 0 ? strerrorname_np(-fd) : "ok");
 	if (fd >= 0)
 		close(fd);
-	fd = vfio_dmabuf_export(nvme, 0, &r, 1, O_CLOEXEC | O_APPEND);
+	fd = dbvfio_export(nvme, 0, &r, 1, O_CLOEXEC | O_APPEND);
 	check(fd >= 0, "open_flags O_APPEND are passed on too (%s)",
 	      fd < 0 ? strerrorname_np(-fd) : "ok");
 	if (fd >= 0)
@@ -326,7 +327,7 @@ static void test_upstream_exports(struct vfio_dmabuf_dev *devs[3],
 		many[i].offset = (uint64_t)(i % 16) * PAGE;
 		many[i].length = PAGE;
 	}
-	fd = vfio_dmabuf_export(devs[IVSHMEM], 2, many, 600, O_CLOEXEC);
+	fd = dbvfio_export(devs[IVSHMEM], 2, many, 600, O_CLOEXEC);
 	check(fd >= 0 && dmabuf_size(fd) == 600 * PAGE,
 	      "600 ranges in one buffer -> %lld bytes (%s)",
 	      fd >= 0 ? dmabuf_size(fd) : -1, fd < 0 ? strerrorname_np(-fd) : "ok");
@@ -335,18 +336,17 @@ static void test_upstream_exports(struct vfio_dmabuf_dev *devs[3],
 	free(many);
 }
 
-static void test_exports(struct vfio_dmabuf_dev *devs[3])
+static void test_exports(struct dbvfio_dev *devs[3])
 {
-	struct vfio_dmabuf_dev *nvme = devs[NVME], *shm = devs[IVSHMEM];
-	struct vfio_dmabuf_nvme_doorbells db;
-	struct vfio_dmabuf_range r;
+	struct dbvfio_dev *nvme = devs[NVME], *shm = devs[IVSHMEM];
+	struct dbnvme_doorbell_layout db;
+	struct dbvfio_range r;
 	int fd, fds[200], i, before;
 
-	check(vfio_dmabuf_export_supported(nvme) == 0,
-	      "PROBE reports the feature");
+	check(dbvfio_export_supported(nvme) == 0, "PROBE reports the feature");
 
 	memset(&db, 0, sizeof(db));
-	i = vfio_dmabuf_nvme_doorbells(nvme, &db);
+	i = dbnvme_doorbell_layout(nvme, &db);
 	check(i == 0 && db.offset == 0x1000 && db.page_offset == 0x1000 &&
 	      db.stride == 4,
 	      "NVMe doorbells at %#llx, stride %u, page %#llx",
@@ -355,7 +355,7 @@ static void test_exports(struct vfio_dmabuf_dev *devs[3])
 
 	r.offset = db.page_offset;
 	r.length = db.page_size;
-	fd = vfio_dmabuf_export(nvme, 0, &r, 1, O_CLOEXEC | O_RDWR);
+	fd = dbvfio_export(nvme, 0, &r, 1, O_CLOEXEC | O_RDWR);
 	check(fd >= 0, "export the NVMe doorbell page -> fd %d", fd);
 	check(dmabuf_size(fd) == 4096, "its dma-buf is 4096 bytes (%lld)",
 	      dmabuf_size(fd));
@@ -366,7 +366,7 @@ static void test_exports(struct vfio_dmabuf_dev *devs[3])
 
 	r.offset = 1 << 20;
 	r.length = 1 << 20;
-	fd = vfio_dmabuf_export(shm, 2, &r, 1, O_CLOEXEC);
+	fd = dbvfio_export(shm, 2, &r, 1, O_CLOEXEC);
 	check(fd >= 0 && dmabuf_size(fd) == 1 << 20,
 	      "export 1 MiB of ivshmem BAR2 -> %lld bytes", dmabuf_size(fd));
 	check(!(fcntl(fd, F_GETFL) & O_RDWR), "read-only open flags kept");
@@ -374,16 +374,18 @@ static void test_exports(struct vfio_dmabuf_dev *devs[3])
 
 	r.offset = 0;
 	r.length = PAGE;
-	fd = vfio_dmabuf_export(devs[TESTDEV], 0, &r, 1, O_CLOEXEC);
+	fd = dbvfio_export(devs[TESTDEV], 0, &r, 1, O_CLOEXEC);
 	check(fd >= 0 && dmabuf_size(fd) == PAGE,
 	      "a whole 4 KiB BAR (pci-testdev BAR0) exports -> %lld bytes",
 	      fd >= 0 ? dmabuf_size(fd) : -1);
 	close(fd);
 
-	struct vfio_dmabuf_range three[3] = {
-		{ 0, PAGE }, { 3 << 20, 1 << 20 }, { 0, PAGE },
+	struct dbvfio_range three[3] = {
+		{ 0, PAGE },
+		{ 3 << 20, 1 << 20 },
+		{ 0, PAGE },
 	};
-	fd = vfio_dmabuf_export(shm, 2, three, 3, 0);
+	fd = dbvfio_export(shm, 2, three, 3, 0);
 	check(fd >= 0 && dmabuf_size(fd) == (1 << 20) + 2 * PAGE,
 	      "three ranges (one repeated) -> %lld bytes", dmabuf_size(fd));
 	close(fd);
@@ -392,7 +394,7 @@ static void test_exports(struct vfio_dmabuf_dev *devs[3])
 	r.offset = db.page_offset;
 	r.length = PAGE;
 	for (i = 0; i < 200; i++)
-		fds[i] = vfio_dmabuf_export(nvme, 0, &r, 1, O_CLOEXEC);
+		fds[i] = dbvfio_export(nvme, 0, &r, 1, O_CLOEXEC);
 	for (i = 0; i < 200 && fds[i] >= 0; i++)
 		;
 	check(i == 200, "200 exports of one BAR page at once (%d ok)", i);
@@ -405,28 +407,28 @@ static void test_exports(struct vfio_dmabuf_dev *devs[3])
 /* Close orders, and a dma-buf that outlives its device. */
 static void test_lifetimes(const char *nvme_bdf)
 {
-	struct vfio_dmabuf_range r = { 0x1000, PAGE };
-	struct vfio_dmabuf_dev *dev;
+	struct dbvfio_range r = { 0x1000, PAGE };
+	struct dbvfio_dev *dev;
 	int fd, fd2;
 
 	dev = open_dev(nvme_bdf);
-	fd = vfio_dmabuf_export(dev, 0, &r, 1, O_CLOEXEC);
+	fd = dbvfio_export(dev, 0, &r, 1, O_CLOEXEC);
 	close(fd);
-	vfio_dmabuf_close(dev);
+	dbvfio_close(dev);
 	check(fd >= 0, "dma-buf closed first, then the device");
 
 	dev = open_dev(nvme_bdf);
-	fd = vfio_dmabuf_export(dev, 0, &r, 1, O_CLOEXEC);
-	vfio_dmabuf_close(dev);
+	fd = dbvfio_export(dev, 0, &r, 1, O_CLOEXEC);
+	dbvfio_close(dev);
 	check(fd >= 0 && dmabuf_size(fd) == 4096,
 	      "device closed first: the dma-buf fd is still valid");
 	/* The device can be opened and exported again meanwhile. */
 	dev = open_dev(nvme_bdf);
-	fd2 = vfio_dmabuf_export(dev, 0, &r, 1, O_CLOEXEC);
+	fd2 = dbvfio_export(dev, 0, &r, 1, O_CLOEXEC);
 	check(fd2 >= 0, "re-open and re-export while an old dma-buf lives");
 	close(fd);
 	close(fd2);
-	vfio_dmabuf_close(dev);
+	dbvfio_close(dev);
 	check(true, "closing the stale dma-buf after the device is safe");
 }
 
@@ -436,35 +438,35 @@ static void test_lifetimes(const char *nvme_bdf)
  */
 static void test_cdev(const char *bdf)
 {
-	struct vfio_dmabuf_range r = { 0x1000, PAGE };
-	struct vfio_dmabuf_dev *dev, *second;
-	struct vfio_pci_addr addr;
+	struct dbvfio_range r = { 0x1000, PAGE };
+	struct dbvfio_dev *dev, *second;
+	struct dbvfio_pci_addr addr;
 	int ret, fd;
 
-	vfio_pci_addr_parse(bdf, &addr);
-	ret = vfio_dmabuf_open_iface(&addr, VFIO_DMABUF_IFACE_CDEV, &dev);
+	dbvfio_pci_addr_parse(bdf, &addr);
+	ret = dbvfio_open_iface(&addr, DBVFIO_IFACE_CDEV, &dev);
 	if (access("/dev/iommu", F_OK)) {
 		check(ret == -ENOENT,
 		      "no iommufd in this kernel: the cdev open fails (%s)",
 		      ret ? strerrorname_np(-ret) : "opened");
 		if (!ret)
-			vfio_dmabuf_close(dev);
+			dbvfio_close(dev);
 		return;
 	}
 	check(ret == 0, "open %s through its cdev and /dev/iommu (%s)", bdf,
 	      ret ? strerrorname_np(-ret) : "ok");
 	if (ret)
 		return;
-	ret = vfio_dmabuf_open_iface(&addr, VFIO_DMABUF_IFACE_GROUP, &second);
+	ret = dbvfio_open_iface(&addr, DBVFIO_IFACE_GROUP, &second);
 	check(ret == -EBUSY, "the group cannot be opened meanwhile (%s)",
 	      ret ? strerrorname_np(-ret) : "opened");
 	if (!ret)
-		vfio_dmabuf_close(second);
-	fd = vfio_dmabuf_export(dev, 0, &r, 1, O_CLOEXEC);
+		dbvfio_close(second);
+	fd = dbvfio_export(dev, 0, &r, 1, O_CLOEXEC);
 	check(fd >= 0 && dmabuf_size(fd) == 4096,
 	      "export the doorbell page through the cdev -> %lld bytes",
 	      fd >= 0 ? dmabuf_size(fd) : -1);
-	vfio_dmabuf_close(dev);
+	dbvfio_close(dev);
 	check(fd >= 0 && dmabuf_size(fd) == 4096,
 	      "its dma-buf outlives the cdev");
 	close(fd);
@@ -472,8 +474,8 @@ static void test_cdev(const char *bdf)
 
 int main(int argc, char **argv)
 {
-	struct vfio_dmabuf_dev *devs[3];
-	struct vfio_dmabuf_bar b0, b2;
+	struct dbvfio_dev *devs[3];
+	struct dbvfio_bar b0, b2;
 	int i;
 
 	if (argc != 4) {
@@ -483,8 +485,8 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < 3; i++)
 		devs[i] = open_dev(argv[i + 1]);
-	if (vfio_dmabuf_bar_info(devs[NVME], 0, &b0) ||
-	    vfio_dmabuf_bar_info(devs[IVSHMEM], 2, &b2)) {
+	if (dbvfio_bar_info(devs[NVME], 0, &b0) ||
+	    dbvfio_bar_info(devs[IVSHMEM], 2, &b2)) {
 		fprintf(stderr, "region info failed\n");
 		return 2;
 	}
@@ -493,7 +495,7 @@ int main(int argc, char **argv)
 	test_upstream_exports(devs, b0.size);
 	test_bad_inputs(devs, b0.size, b2.size);
 	for (i = 0; i < 3; i++)
-		vfio_dmabuf_close(devs[i]);
+		dbvfio_close(devs[i]);
 	test_lifetimes(argv[1]);
 	test_cdev(argv[1]);
 

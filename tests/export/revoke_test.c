@@ -146,11 +146,11 @@ static void check_revoked(int imp, const char *when)
 	      when, err_name(rw));
 }
 
-static void config_rw(struct vfio_dmabuf_dev *dev, uint64_t off, void *buf,
+static void config_rw(struct dbvfio_dev *dev, uint64_t off, void *buf,
 		      size_t len, bool write)
 {
-	int ret = write ? vfio_dmabuf_config_write(dev, off, buf, len) :
-			  vfio_dmabuf_config_read(dev, off, buf, len);
+	int ret = write ? dbvfio_config_write(dev, off, buf, len) :
+			  dbvfio_config_read(dev, off, buf, len);
 
 	if (ret) {
 		fprintf(stderr, "config space: %s\n", strerror(-ret));
@@ -159,7 +159,7 @@ static void config_rw(struct vfio_dmabuf_dev *dev, uint64_t off, void *buf,
 }
 
 /* Offset of the PCI Express capability, or 0. */
-static unsigned int find_pcie_cap(struct vfio_dmabuf_dev *dev)
+static unsigned int find_pcie_cap(struct dbvfio_dev *dev)
 {
 	uint8_t pos, cap[2];
 
@@ -193,7 +193,7 @@ static void test_cpu_path(int imp, const char *file)
 	close(hostfd);
 }
 
-static void test_importer_rules(struct vfio_dmabuf_dev *shm)
+static void test_importer_rules(struct dbvfio_dev *shm)
 {
 	int fd = export_bar(shm, 2, SHM_OFF, SHM_LEN);
 	int imp, ret, null = open("/dev/null", O_RDONLY);
@@ -218,7 +218,7 @@ static void test_importer_rules(struct vfio_dmabuf_dev *shm)
 	close(fd);
 }
 
-static void test_memory_decode(struct vfio_dmabuf_dev *shm, const char *file)
+static void test_memory_decode(struct dbvfio_dev *shm, const char *file)
 {
 	int fd = export_bar(shm, 2, SHM_OFF, SHM_LEN);
 	int imp = importer_attach(fd, 0);
@@ -254,7 +254,7 @@ static void test_memory_decode(struct vfio_dmabuf_dev *shm, const char *file)
 	close(fd);
 }
 
-static void test_resets(struct vfio_dmabuf_dev *nvme)
+static void test_resets(struct dbvfio_dev *nvme)
 {
 	struct vfio_device_info info = { .argsz = sizeof(info) };
 	int fd = export_bar(nvme, 0, 0x1000, PAGE);
@@ -264,12 +264,12 @@ static void test_resets(struct vfio_dmabuf_dev *nvme)
 	uint16_t devctl;
 	int ret;
 
-	ioctl(vfio_dmabuf_device_fd(nvme), VFIO_DEVICE_GET_INFO, &info);
+	ioctl(dbvfio_device_fd(nvme), VFIO_DEVICE_GET_INFO, &info);
 	check(info.flags & VFIO_DEVICE_FLAGS_RESET, "nvme supports reset");
 	check_map(imp, PAGE, "before reset");
 
 	n0 = status(imp).move_notifies;
-	ret = ioctl(vfio_dmabuf_device_fd(nvme), VFIO_DEVICE_RESET);
+	ret = ioctl(dbvfio_device_fd(nvme), VFIO_DEVICE_RESET);
 	check(ret == 0 && status(imp).move_notifies == n0 + 2,
 	      "VFIO_DEVICE_RESET: revoked, then restored (%u events)",
 	      status(imp).move_notifies - n0);
@@ -293,14 +293,14 @@ static void test_resets(struct vfio_dmabuf_dev *nvme)
 
 static void test_close(const char *nvme_bdf)
 {
-	struct vfio_dmabuf_dev *nvme = open_vfio(nvme_bdf);
+	struct dbvfio_dev *nvme = open_vfio(nvme_bdf);
 	int fd = export_bar(nvme, 0, 0x1000, PAGE);
 	int imp = importer_attach(fd, 0), fd2, imp2;
 	uint32_t n0;
 
 	check_map(imp, PAGE, "device open");
 	n0 = status(imp).move_notifies;
-	vfio_dmabuf_close(nvme);
+	dbvfio_close(nvme);
 	check(status(imp).move_notifies == n0 + 1,
 	      "device closed: one move_notify");
 	check_revoked(imp, "device closed");
@@ -316,11 +316,11 @@ static void test_close(const char *nvme_bdf)
 	close(fd);
 	close(imp2);
 	close(fd2);
-	vfio_dmabuf_close(nvme);
+	dbvfio_close(nvme);
 }
 
 /* A pin from an importer that handles move_notify: accepted, revoked. */
-static void test_pin(struct vfio_dmabuf_dev *shm)
+static void test_pin(struct dbvfio_dev *shm)
 {
 	int fd = export_bar(shm, 2, SHM_OFF, SHM_LEN);
 	int imp = importer_attach(fd, 0);
@@ -347,7 +347,7 @@ static void test_pin(struct vfio_dmabuf_dev *shm)
  */
 static void test_slow_importer(const char *nvme_bdf)
 {
-	struct vfio_dmabuf_dev *nvme = open_vfio(nvme_bdf);
+	struct dbvfio_dev *nvme = open_vfio(nvme_bdf);
 	int fd = export_bar(nvme, 0, 0x1000, PAGE);
 	int imp = importer_attach(fd, DMABUF_IMPORTER_SLOW_UNMAP);
 	double t0, ms;
@@ -362,7 +362,7 @@ static void test_slow_importer(const char *nvme_bdf)
 	check_map(imp, PAGE, "slow importer");
 	mark(imp, "VFIO_DEVICE_RESET with a slow importer");
 	t0 = now_ms();
-	ret = ioctl(vfio_dmabuf_device_fd(nvme), VFIO_DEVICE_RESET);
+	ret = ioctl(dbvfio_device_fd(nvme), VFIO_DEVICE_RESET);
 	ms = now_ms() - t0;
 	mark(imp, "VFIO_DEVICE_RESET returned");
 	check(ret == 0 && !status(imp).mapped && ms >= SLOW_MS,
@@ -372,7 +372,7 @@ static void test_slow_importer(const char *nvme_bdf)
 	check_map(imp, PAGE, "slow importer after reset");
 	mark(imp, "closing the device with a slow importer");
 	t0 = now_ms();
-	vfio_dmabuf_close(nvme);
+	dbvfio_close(nvme);
 	nvme = NULL;
 	ms = now_ms() - t0;
 	mark(imp, "device closed");
@@ -382,10 +382,10 @@ out:
 	close(imp);
 	close(fd);
 	if (nvme)
-		vfio_dmabuf_close(nvme);
+		dbvfio_close(nvme);
 }
 
-static int low_power(struct vfio_dmabuf_dev *dev, bool enter)
+static int low_power(struct dbvfio_dev *dev, bool enter)
 {
 	struct vfio_device_feature f = {
 		.argsz = sizeof(f),
@@ -394,12 +394,13 @@ static int low_power(struct vfio_dmabuf_dev *dev, bool enter)
 				  VFIO_DEVICE_FEATURE_LOW_POWER_EXIT),
 	};
 
-	return ioctl(vfio_dmabuf_device_fd(dev), VFIO_DEVICE_FEATURE, &f) ?
-		-errno : 0;
+	if (ioctl(dbvfio_device_fd(dev), VFIO_DEVICE_FEATURE, &f))
+		return -errno;
+	return 0;
 }
 
 /* A buffer made while the device is in runtime low power starts revoked. */
-static void test_low_power(struct vfio_dmabuf_dev *shm)
+static void test_low_power(struct dbvfio_dev *shm)
 {
 	int ret = low_power(shm, true), fd, imp;
 
@@ -425,10 +426,10 @@ static void test_low_power(struct vfio_dmabuf_dev *shm)
 
 int main(int argc, char **argv)
 {
-	struct vfio_dmabuf_dev *nvme, *shm;
-	struct vfio_pci_addr c;
+	struct dbvfio_dev *nvme, *shm;
+	struct dbvfio_pci_addr c;
 
-	if (argc != 6 || vfio_pci_addr_parse(argv[3], &c)) {
+	if (argc != 6 || dbvfio_pci_addr_parse(argv[3], &c)) {
 		fprintf(stderr, "usage: %s NVME_BDF IVSHMEM_BDF CLIENT_BDF "
 			"IVSHMEM_FILE EXPECT_P2P\n", argv[0]);
 		return 2;
@@ -443,8 +444,8 @@ int main(int argc, char **argv)
 	test_pin(shm);
 	test_low_power(shm);
 	test_resets(nvme);
-	vfio_dmabuf_close(nvme);
-	vfio_dmabuf_close(shm);
+	dbvfio_close(nvme);
+	dbvfio_close(shm);
 	test_close(argv[1]);
 	test_slow_importer(argv[1]);
 

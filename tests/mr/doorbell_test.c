@@ -8,7 +8,7 @@
  * bytes, to the admin SQ tail doorbell.  The controller must fetch and
  * complete the command only after that write, and QEMU's trace of the
  * controller's register accesses must show it as one 4-byte store.
- * Last, the MSI-X calls of libvfio-dmabuf on the controller: good and
+ * Last, the MSI-X calls of libdoorbell-vfio-pci on the controller: good and
  * bad vectors and eventfds, and a routed vector showing up in
  * /proc/interrupts.
  *
@@ -28,7 +28,7 @@
 
 #include "check.h"
 #include "proc_interrupts.h"
-#include "nvme_spec.h"
+#include "nvme.h"
 #include "qemu_trace.h"
 #include "vfio_setup.h"
 #include "rc_pair.h"
@@ -47,14 +47,14 @@
 #define DATA_IOVA 0x300000ull
 #define DB_MR_IOVA 0x5000000ull
 
-static struct vfio_dmabuf_dev *nvme;
+static struct dbvfio_dev *nvme;
 static struct rc_side a, b;
 
 static uint64_t reg_read(uint64_t off, size_t len)
 {
 	uint64_t v = 0;
 
-	if (vfio_dmabuf_bar_read(nvme, 0, off, &v, len)) {
+	if (dbvfio_bar_read(nvme, 0, off, &v, len)) {
 		fprintf(stderr, "cannot read NVMe register %#llx\n",
 			(unsigned long long)off);
 		exit(2);
@@ -64,7 +64,7 @@ static uint64_t reg_read(uint64_t off, size_t len)
 
 static void reg_write(uint64_t off, uint64_t v, size_t len)
 {
-	if (vfio_dmabuf_bar_write(nvme, 0, off, &v, len)) {
+	if (dbvfio_bar_write(nvme, 0, off, &v, len)) {
 		fprintf(stderr, "cannot write NVMe register %#llx\n",
 			(unsigned long long)off);
 		exit(2);
@@ -97,7 +97,7 @@ static void *dma_alloc(uint64_t iova)
 	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (p == MAP_FAILED || vfio_dmabuf_dma_map(nvme, p, iova, 4096)) {
+	if (p == MAP_FAILED || dbvfio_dma_map(nvme, p, iova, 4096)) {
 		fprintf(stderr, "cannot map 4 KiB for DMA at %#llx\n",
 			(unsigned long long)iova);
 		exit(2);
@@ -152,33 +152,33 @@ static void test_msix(const char *bdf)
 	unsigned int n = 0;
 	int ret;
 
-	ret = vfio_dmabuf_msix_enable(nvme, 0, &n);
+	ret = dbvfio_msix_enable(nvme, 0, &n);
 	check(ret == -EINVAL, "MSI-X with 0 vectors: EINVAL (%d)", ret);
-	ret = vfio_dmabuf_msix_enable(nvme, 100000, &n);
+	ret = dbvfio_msix_enable(nvme, 100000, &n);
 	check(!ret && n > 1 && n < 100000,
 	      "MSI-X enabled with all the controller's vectors (%d, %u)", ret,
 	      n);
-	ret = vfio_dmabuf_msix_route(nvme, 100000, efd);
+	ret = dbvfio_msix_route(nvme, 100000, efd);
 	check(ret == -EINVAL, "route a vector the device lacks: EINVAL (%d)",
 	      ret);
-	ret = vfio_dmabuf_msix_route(nvme, 1, -2);
+	ret = dbvfio_msix_route(nvme, 1, -2);
 	check(ret == -EINVAL, "route to fd -2: EINVAL (%d)", ret);
-	ret = vfio_dmabuf_msix_route(nvme, 1, null);
+	ret = dbvfio_msix_route(nvme, 1, null);
 	check(ret == -EINVAL, "route to /dev/null, no eventfd: EINVAL (%d)",
 	      ret);
-	ret = vfio_dmabuf_msix_route(nvme, 1, 1000);
+	ret = dbvfio_msix_route(nvme, 1, 1000);
 	check(ret == -EBADF, "route to a closed fd: EBADF (%d)", ret);
 	check(!msix_listed(bdf, 1), "the failed routes left vector 1 silent");
-	ret = vfio_dmabuf_msix_route(nvme, 1, efd);
+	ret = dbvfio_msix_route(nvme, 1, efd);
 	check(!ret && msix_listed(bdf, 1),
 	      "vector 1 routed to an eventfd is in /proc/interrupts (%d)",
 	      ret);
-	ret = vfio_dmabuf_msix_route(nvme, 1, -1);
+	ret = dbvfio_msix_route(nvme, 1, -1);
 	check(!ret && !msix_listed(bdf, 1), "and gone once silenced (%d)",
 	      ret);
-	ret = vfio_dmabuf_msix_route(nvme, 2, efd);
+	ret = dbvfio_msix_route(nvme, 2, efd);
 	if (!ret)
-		ret = vfio_dmabuf_msix_disable(nvme);
+		ret = dbvfio_msix_disable(nvme);
 	check(!ret && !msix_listed(bdf, 2),
 	      "MSI-X disabled with a vector routed: the vector is gone (%d)",
 	      ret);
@@ -188,7 +188,7 @@ static void test_msix(const char *bdf)
 
 int main(int argc, char **argv)
 {
-	struct vfio_dmabuf_nvme_doorbells db;
+	struct dbnvme_doorbell_layout db;
 	volatile struct dbnvme_cqe *cq;
 	struct dbnvme_sqe *sq;
 	uint8_t *data;
@@ -232,7 +232,7 @@ int main(int argc, char **argv)
 	      "the command sits unfetched while nobody rings (300 ms)");
 
 	/* The doorbell page, exported and registered on the target. */
-	ret = vfio_dmabuf_nvme_doorbells(nvme, &db);
+	ret = dbnvme_doorbell_layout(nvme, &db);
 	check(!ret && db.stride == 4, "doorbells at BAR0 +%#llx, stride %u",
 	      (unsigned long long)db.offset, db.stride);
 	fd = export_bar(nvme, 0, db.page_offset, db.page_size);
@@ -283,10 +283,10 @@ int main(int argc, char **argv)
 	close(fd);
 	reg_write(NVME_CC, 0, 4);
 	check(wait_ready(false), "controller disabled again");
-	vfio_dmabuf_dma_unmap(nvme, ASQ_IOVA, 4096);
-	vfio_dmabuf_dma_unmap(nvme, ACQ_IOVA, 4096);
-	vfio_dmabuf_dma_unmap(nvme, DATA_IOVA, 4096);
+	dbvfio_dma_unmap(nvme, ASQ_IOVA, 4096);
+	dbvfio_dma_unmap(nvme, ACQ_IOVA, 4096);
+	dbvfio_dma_unmap(nvme, DATA_IOVA, 4096);
 	test_msix(argv[5]);
-	vfio_dmabuf_close(nvme);
+	dbvfio_close(nvme);
 	return check_summary();
 }

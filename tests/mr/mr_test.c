@@ -38,7 +38,7 @@
 		   IBV_ACCESS_REMOTE_READ)
 
 static struct rc_side a, b;
-static struct vfio_dmabuf_dev *shm;
+static struct dbvfio_dev *shm;
 static const char *shm_file;
 static uint8_t *src, *back, *seen;
 static struct ibv_mr *src_mr, *back_mr;
@@ -74,8 +74,8 @@ static void write_and_check(struct ibv_mr *mr, uint64_t mr_off, uint64_t iova,
 	int ret, i;
 
 	memset(guard, GUARD_BYTE, sizeof(guard));
-	vfio_dmabuf_bar_write(shm, SHM_BAR, bar_at - lo, guard, lo);
-	vfio_dmabuf_bar_write(shm, SHM_BAR, bar_at + size, guard, GUARD);
+	dbvfio_bar_write(shm, SHM_BAR, bar_at - lo, guard, lo);
+	dbvfio_bar_write(shm, SHM_BAR, bar_at + size, guard, GUARD);
 	fill(src, size, seed);
 
 	ret = rc_rdma(&a, IBV_WR_RDMA_WRITE, src, src_mr->lkey, size,
@@ -94,7 +94,7 @@ static void write_and_check(struct ibv_mr *mr, uint64_t mr_off, uint64_t iova,
 	      size, (unsigned long long)bar_at);
 
 	memset(seen, 0, size);
-	ret = vfio_dmabuf_bar_read(shm, SHM_BAR, bar_at, seen, size);
+	ret = dbvfio_bar_read(shm, SHM_BAR, bar_at, seen, size);
 	check(!ret && !memcmp(seen, src, size), "  vfio BAR read agrees");
 
 	memset(back, 0, size);
@@ -277,7 +277,7 @@ static int reg_errno(uint64_t off, uint64_t len, uint64_t iova, int fd,
 
 static void test_bad_inputs(int dmabuf, uint64_t bar_len, const char *nvme)
 {
-	struct vfio_dmabuf_dev *dev;
+	struct dbvfio_dev *dev;
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	int udmabuf = make_udmabuf(), ret, gone;
 	struct ibv_mr *mr;
@@ -325,7 +325,7 @@ static void test_bad_inputs(int dmabuf, uint64_t bar_len, const char *nvme)
 
 	dev = open_vfio(nvme);
 	gone = export_bar(dev, 0, 0x1000, 4096);
-	vfio_dmabuf_close(dev);
+	dbvfio_close(dev);
 	ret = reg_errno(0, 4, 0, gone, REMOTE_RW);
 	check(ret == -ENODEV,
 	      "the vfio device closed between export and registration: %s",
@@ -337,7 +337,7 @@ static void test_bad_inputs(int dmabuf, uint64_t bar_len, const char *nvme)
 
 int main(int argc, char **argv)
 {
-	struct vfio_dmabuf_bar bar;
+	struct dbvfio_bar bar;
 	int dmabuf;
 
 	if (argc != 8) {
@@ -352,8 +352,7 @@ int main(int argc, char **argv)
 	      argv[3]);
 	shm = open_vfio(argv[5]);
 	shm_file = argv[6];
-	if (vfio_dmabuf_bar_info(shm, SHM_BAR, &bar) ||
-	    bar.size < MR_OFF + MR_LEN)
+	if (dbvfio_bar_info(shm, SHM_BAR, &bar) || bar.size < MR_OFF + MR_LEN)
 		return 2;
 
 	src = aligned_alloc(4096, BUF_LEN);
@@ -370,6 +369,6 @@ int main(int argc, char **argv)
 	test_windows(dmabuf);
 	test_bad_inputs(dmabuf, bar.size, argv[7]);
 	close(dmabuf);
-	vfio_dmabuf_close(shm);
+	dbvfio_close(shm);
 	return check_summary();
 }

@@ -170,7 +170,7 @@ static void run_stream(struct stream *s, unsigned long max)
 }
 
 struct target {
-	struct vfio_dmabuf_dev *dev;
+	struct dbvfio_dev *dev;
 	unsigned int bar;
 	uint64_t off, len;
 	int fd;
@@ -193,11 +193,11 @@ static void revoke_memory(struct target *t, enum trigger how)
 		set_memory_decode(t->dev, 0);
 		break;
 	case RESET:
-		if (ioctl(vfio_dmabuf_device_fd(t->dev), VFIO_DEVICE_RESET))
+		if (ioctl(dbvfio_device_fd(t->dev), VFIO_DEVICE_RESET))
 			perror("VFIO_DEVICE_RESET");
 		break;
 	case CLOSE:
-		vfio_dmabuf_close(t->dev);
+		dbvfio_close(t->dev);
 		t->dev = NULL;
 		break;
 	}
@@ -293,7 +293,7 @@ static void test_trigger(enum trigger how, unsigned long before)
 	}
 	ibv_dereg_mr(t.mr);
 	close(t.fd);
-	vfio_dmabuf_close(t.dev);
+	dbvfio_close(t.dev);
 }
 
 int main(int argc, char **argv)

@@ -27,7 +27,7 @@
 #include <infiniband/verbs.h>
 
 #include "rc_pair.h"
-#include "vfio_dmabuf.h"
+#include "doorbell_vfio_pci.h"
 
 #define BUF_SIZE 65536
 
@@ -693,18 +693,18 @@ static void test_bind_mw(struct side *a, struct side *b)
 /* dbrxe's addition: a dma-buf MR, here of an NVMe doorbell page. */
 static void test_dmabuf(struct side *a, const char *bdf)
 {
-	struct vfio_dmabuf_range r = { 0x1000, 4096 };
+	struct dbvfio_range r = { 0x1000, 4096 };
 	const int access = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE;
-	struct vfio_dmabuf_dev *dev;
-	struct vfio_pci_addr addr;
+	struct dbvfio_dev *dev;
+	struct dbvfio_pci_addr addr;
 	struct ibv_mr *mr;
 	int fd;
 
-	if (vfio_pci_addr_parse(bdf, &addr) || vfio_dmabuf_open(&addr, &dev)) {
+	if (dbvfio_pci_addr_parse(bdf, &addr) || dbvfio_open(&addr, &dev)) {
 		say("addition reg_dmabuf_mr", "no vfio device %s", bdf);
 		return;
 	}
-	fd = vfio_dmabuf_export(dev, 0, &r, 1, O_CLOEXEC | O_RDWR);
+	fd = dbvfio_export(dev, 0, &r, 1, O_CLOEXEC | O_RDWR);
 	mr = ibv_reg_dmabuf_mr(a->rc.pd, 0, 4096, 0x1000, fd, access);
 	say("addition reg_dmabuf_mr", "%s", pname(mr));
 	if (mr)
@@ -715,7 +715,7 @@ static void test_dmabuf(struct side *a, const char *bdf)
 	if (mr)
 		ibv_dereg_mr(mr);
 	close(fd);
-	vfio_dmabuf_close(dev);
+	dbvfio_close(dev);
 }
 
 static void setup(struct side *s, const char *dev, int gid_index, bool ex)

@@ -21,8 +21,7 @@
 
 #include "check.h"
 #include "ibdev.h"
-#include "vfio_dmabuf.h"
-
+#include "doorbell_vfio_pci.h"
 
 static const char *err(void *p)
 {
@@ -31,17 +30,17 @@ static const char *err(void *p)
 
 static void test_dmabuf(struct ibv_pd *pd, const char *bdf)
 {
-	struct vfio_dmabuf_range r = { 0x1000, 4096 };
-	struct vfio_dmabuf_dev *dev;
-	struct vfio_pci_addr addr;
+	struct dbvfio_range r = { 0x1000, 4096 };
+	struct dbvfio_dev *dev;
+	struct dbvfio_pci_addr addr;
 	struct ibv_mr *mr;
 	int fd;
 
-	if (vfio_pci_addr_parse(bdf, &addr) || vfio_dmabuf_open(&addr, &dev)) {
+	if (dbvfio_pci_addr_parse(bdf, &addr) || dbvfio_open(&addr, &dev)) {
 		check(false, "open %s through vfio", bdf);
 		return;
 	}
-	fd = vfio_dmabuf_export(dev, 0, &r, 1, O_CLOEXEC | O_RDWR);
+	fd = dbvfio_export(dev, 0, &r, 1, O_CLOEXEC | O_RDWR);
 	check(fd >= 0, "export the NVMe doorbell page");
 
 	errno = 0;
@@ -55,7 +54,7 @@ static void test_dmabuf(struct ibv_pd *pd, const char *bdf)
 	if (mr)
 		check(!ibv_dereg_mr(mr), "and ibv_dereg_mr releases it");
 	close(fd);
-	vfio_dmabuf_close(dev);
+	dbvfio_close(dev);
 }
 
 int main(int argc, char **argv)

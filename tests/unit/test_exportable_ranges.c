@@ -14,7 +14,7 @@
 
 #define P 4096ull
 
-static void expect(const struct vfio_dmabuf_range *r, uint64_t offset,
+static void expect(const struct dbvfio_range *r, uint64_t offset,
 		   uint64_t length)
 {
 	assert_int_equal(r->offset, offset);
@@ -23,22 +23,21 @@ static void expect(const struct vfio_dmabuf_range *r, uint64_t offset,
 
 static void test_no_holes_is_the_whole_bar(void **state)
 {
-	struct vfio_dmabuf_range r[3];
+	struct dbvfio_range r[3];
 	unsigned int n;
 
-	assert_int_equal(vfio_dmabuf_ranges_around(4 * P, NULL, 0, r, 3, &n),
-			 0);
+	assert_int_equal(dbvfio_ranges_around(4 * P, NULL, 0, r, 3, &n), 0);
 	assert_int_equal(n, 1);
 	expect(&r[0], 0, 4 * P);
 }
 
 static void test_holes_out_of_order_cut_three_ranges(void **state)
 {
-	struct vfio_dmabuf_hole h[2] = { { 6 * P, 7 * P }, { 2 * P, 3 * P } };
-	struct vfio_dmabuf_range r[3];
+	struct dbvfio_hole h[2] = { { 6 * P, 7 * P }, { 2 * P, 3 * P } };
+	struct dbvfio_range r[3];
 	unsigned int n;
 
-	assert_int_equal(vfio_dmabuf_ranges_around(8 * P, h, 2, r, 3, &n), 0);
+	assert_int_equal(dbvfio_ranges_around(8 * P, h, 2, r, 3, &n), 0);
 	assert_int_equal(n, 3);
 	expect(&r[0], 0, 2 * P);
 	expect(&r[1], 3 * P, 3 * P);
@@ -47,11 +46,11 @@ static void test_holes_out_of_order_cut_three_ranges(void **state)
 
 static void test_table_and_pba_in_one_page(void **state)
 {
-	struct vfio_dmabuf_hole h[2] = { { 0, P }, { 0, P } };
-	struct vfio_dmabuf_range r[3];
+	struct dbvfio_hole h[2] = { { 0, P }, { 0, P } };
+	struct dbvfio_range r[3];
 	unsigned int n;
 
-	assert_int_equal(vfio_dmabuf_ranges_around(4 * P, h, 2, r, 3, &n), 0);
+	assert_int_equal(dbvfio_ranges_around(4 * P, h, 2, r, 3, &n), 0);
 	assert_int_equal(n, 1);
 	expect(&r[0], P, 3 * P);
 }
@@ -59,36 +58,34 @@ static void test_table_and_pba_in_one_page(void **state)
 static void test_overlapping_and_trailing_holes(void **state)
 {
 	/* The PBA inside the table's pages, both running to the end. */
-	struct vfio_dmabuf_hole h[2] = { { 2 * P, 4 * P }, { 3 * P, 9 * P } };
-	struct vfio_dmabuf_range r[3];
+	struct dbvfio_hole h[2] = { { 2 * P, 4 * P }, { 3 * P, 9 * P } };
+	struct dbvfio_range r[3];
 	unsigned int n;
 
-	assert_int_equal(vfio_dmabuf_ranges_around(4 * P, h, 2, r, 3, &n), 0);
+	assert_int_equal(dbvfio_ranges_around(4 * P, h, 2, r, 3, &n), 0);
 	assert_int_equal(n, 1);
 	expect(&r[0], 0, 2 * P);
 }
 
 static void test_a_bar_that_is_all_hole(void **state)
 {
-	struct vfio_dmabuf_hole h[1] = { { 0, 4 * P } };
-	struct vfio_dmabuf_range r[1];
+	struct dbvfio_hole h[1] = { { 0, 4 * P } };
+	struct dbvfio_range r[1];
 	unsigned int n = 9;
 
-	assert_int_equal(vfio_dmabuf_ranges_around(4 * P, h, 1, r, 1, &n), 0);
+	assert_int_equal(dbvfio_ranges_around(4 * P, h, 1, r, 1, &n), 0);
 	assert_int_equal(n, 0);
 }
 
 static void test_too_little_room_is_enospc(void **state)
 {
-	struct vfio_dmabuf_hole h[1] = { { P, 2 * P } };
-	struct vfio_dmabuf_range r[1];
+	struct dbvfio_hole h[1] = { { P, 2 * P } };
+	struct dbvfio_range r[1];
 	unsigned int n = 9;
 
-	assert_int_equal(vfio_dmabuf_ranges_around(4 * P, h, 1, r, 1, &n),
-			 -ENOSPC);
+	assert_int_equal(dbvfio_ranges_around(4 * P, h, 1, r, 1, &n), -ENOSPC);
 	assert_int_equal(n, 0);
-	assert_int_equal(vfio_dmabuf_ranges_around(4 * P, h, 3, r, 1, &n),
-			 -EINVAL);
+	assert_int_equal(dbvfio_ranges_around(4 * P, h, 3, r, 1, &n), -EINVAL);
 }
 
 int main(void)

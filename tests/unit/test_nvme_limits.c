@@ -19,7 +19,7 @@
 #define PAGE 4096ull
 
 /* What the vIOMMU reports above the driver's floor: the MSI window out. */
-static const struct vfio_dmabuf_iova_range viommu[] = {
+static const struct dbvfio_iova_range viommu[] = {
 	{ .start = GIB, .last = 0xfedfffffull },
 	{ .start = 0xfef00000ull, .last = (1ull << 39) - 1 },
 };
@@ -86,9 +86,8 @@ static void test_iova_skips_the_msi_window(void **state)
 static void test_iova_reused_only_after_free_and_a_lap(void **state)
 {
 	/* A small space of four pages shows the order. */
-	const struct vfio_dmabuf_iova_range four = {
-		.start = GIB, .last = GIB + 4 * PAGE - 1
-	};
+	const struct dbvfio_iova_range four = { .start = GIB,
+						.last = GIB + 4 * PAGE - 1 };
 	struct dbnvme_iova_space sp = {};
 	uint64_t a, b, c, d, e;
 
@@ -129,11 +128,10 @@ static void test_iova_free_of_no_span(void **state)
 /* Controllers with different valid ranges still share no IOVA. */
 static void test_iova_unique_across_ranges(void **state)
 {
-	const struct vfio_dmabuf_iova_range low = {
-		.start = GIB, .last = GIB + 8 * PAGE - 1
-	};
-	const struct vfio_dmabuf_iova_range high = { .start = GIB + 4 * PAGE,
-						     .last = 2 * GIB - 1 };
+	const struct dbvfio_iova_range low = { .start = GIB,
+					       .last = GIB + 8 * PAGE - 1 };
+	const struct dbvfio_iova_range high = { .start = GIB + 4 * PAGE,
+						.last = 2 * GIB - 1 };
 	struct dbnvme_iova_space sp = {};
 	uint64_t a, b, i;
 

@@ -9,13 +9,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "vfio_dmabuf.h"
+#include "doorbell_vfio_pci.h"
 
 static void test_full_form(void **state)
 {
-	struct vfio_pci_addr a;
+	struct dbvfio_pci_addr a;
 
-	assert_int_equal(vfio_pci_addr_parse("0001:3a:1f.7", &a), 0);
+	assert_int_equal(dbvfio_pci_addr_parse("0001:3a:1f.7", &a), 0);
 	assert_int_equal(a.domain, 1);
 	assert_int_equal(a.bus, 0x3a);
 	assert_int_equal(a.device, 0x1f);
@@ -24,9 +24,9 @@ static void test_full_form(void **state)
 
 static void test_short_form_means_domain_zero(void **state)
 {
-	struct vfio_pci_addr a = { .domain = 9 };
+	struct dbvfio_pci_addr a = { .domain = 9 };
 
-	assert_int_equal(vfio_pci_addr_parse("00:03.0", &a), 0);
+	assert_int_equal(dbvfio_pci_addr_parse("00:03.0", &a), 0);
 	assert_int_equal(a.domain, 0);
 	assert_int_equal(a.bus, 0);
 	assert_int_equal(a.device, 3);
@@ -35,11 +35,11 @@ static void test_short_form_means_domain_zero(void **state)
 
 static void test_round_trip(void **state)
 {
-	char buf[VFIO_PCI_ADDR_STRLEN];
-	struct vfio_pci_addr a;
+	char buf[DBVFIO_PCI_ADDR_STRLEN];
+	struct dbvfio_pci_addr a;
 
-	assert_int_equal(vfio_pci_addr_parse("ABCD:EF:10.2", &a), 0);
-	vfio_pci_addr_format(&a, buf);
+	assert_int_equal(dbvfio_pci_addr_parse("ABCD:EF:10.2", &a), 0);
+	dbvfio_pci_addr_format(&a, buf);
 	assert_string_equal(buf, "abcd:ef:10.2");
 }
 
@@ -50,15 +50,15 @@ static void test_rejects_garbage(void **state)
 		" 00:03.0", "00:20.0", "00:03.8", "-0:03.0", "+0:03.0",
 		"00000:00:03.0", "0000:000:03.0", "zz:03.0", "00-03.0",
 	};
-	struct vfio_pci_addr a;
+	struct dbvfio_pci_addr a;
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (vfio_pci_addr_parse(bad[i], &a) != -EINVAL)
+		if (dbvfio_pci_addr_parse(bad[i], &a) != -EINVAL)
 			fail_msg("accepted '%s'", bad[i]);
 	}
-	assert_int_equal(vfio_pci_addr_parse(NULL, &a), -EINVAL);
-	assert_int_equal(vfio_pci_addr_parse("00:03.0", NULL), -EINVAL);
+	assert_int_equal(dbvfio_pci_addr_parse(NULL, &a), -EINVAL);
+	assert_int_equal(dbvfio_pci_addr_parse("00:03.0", NULL), -EINVAL);
 }
 
 int main(void)

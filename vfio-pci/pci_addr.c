@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vfio_dmabuf.h"
+#include "doorbell_vfio_pci.h"
 
-int vfio_pci_addr_parse(const char *str, struct vfio_pci_addr *addr)
+int dbvfio_pci_addr_parse(const char *str, struct dbvfio_pci_addr *addr)
 {
 	unsigned int domain = 0, bus, device, function;
 	int consumed = -1;
@@ -44,8 +44,8 @@ int vfio_pci_addr_parse(const char *str, struct vfio_pci_addr *addr)
 	return 0;
 }
 
-void vfio_pci_addr_format(const struct vfio_pci_addr *addr, char *buf)
+void dbvfio_pci_addr_format(const struct dbvfio_pci_addr *addr, char *buf)
 {
-	snprintf(buf, VFIO_PCI_ADDR_STRLEN, "%04x:%02x:%02x.%x", addr->domain,
+	snprintf(buf, DBVFIO_PCI_ADDR_STRLEN, "%04x:%02x:%02x.%x", addr->domain,
 		 addr->bus, addr->device & 0x1f, addr->function & 7);
 }

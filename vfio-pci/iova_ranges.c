@@ -16,7 +16,7 @@
 
 /* Copy @n ranges given as inclusive (start, last) pairs into @out. */
 static int put_ranges(const uint64_t (*pairs)[2], unsigned int n,
-		      struct vfio_dmabuf_iova_range *out, unsigned int max,
+		      struct dbvfio_iova_range *out, unsigned int max,
 		      unsigned int *nr)
 {
 	unsigned int i;
@@ -25,8 +25,8 @@ static int put_ranges(const uint64_t (*pairs)[2], unsigned int n,
 	if (n > max)
 		return -ENOSPC;
 	for (i = 0; i < n; i++)
-		out[i] = (struct vfio_dmabuf_iova_range){ .start = pairs[i][0],
-							  .last = pairs[i][1] };
+		out[i] = (struct dbvfio_iova_range){ .start = pairs[i][0],
+						     .last = pairs[i][1] };
 	return 0;
 }
 
@@ -51,9 +51,8 @@ static struct vfio_iommu_type1_info *type1_info(int container_fd)
 	return info;
 }
 
-static int type1_ranges(struct vfio_dmabuf_dev *dev,
-			struct vfio_dmabuf_iova_range *out, unsigned int max,
-			unsigned int *nr)
+static int type1_ranges(struct dbvfio_dev *dev, struct dbvfio_iova_range *out,
+			unsigned int max, unsigned int *nr)
 {
 	const struct vfio_iommu_type1_info_cap_iova_range *cap;
 	const struct vfio_info_cap_header *hdr;
@@ -89,9 +88,8 @@ static int type1_ranges(struct vfio_dmabuf_dev *dev,
 	return ret;
 }
 
-static int ioas_ranges(struct vfio_dmabuf_dev *dev,
-		       struct vfio_dmabuf_iova_range *out, unsigned int max,
-		       unsigned int *nr)
+static int ioas_ranges(struct dbvfio_dev *dev, struct dbvfio_iova_range *out,
+		       unsigned int max, unsigned int *nr)
 {
 	struct iommu_ioas_iova_ranges cmd = { .size = sizeof(cmd),
 					      .ioas_id = dev->ioas_id };
@@ -118,9 +116,8 @@ static int ioas_ranges(struct vfio_dmabuf_dev *dev,
 	return ret;
 }
 
-int vfio_dmabuf_iova_ranges(struct vfio_dmabuf_dev *dev,
-			    struct vfio_dmabuf_iova_range *ranges,
-			    unsigned int max, unsigned int *nr)
+int dbvfio_iova_ranges(struct dbvfio_dev *dev, struct dbvfio_iova_range *ranges,
+		       unsigned int max, unsigned int *nr)
 {
 	if (!dev || !nr || (max && !ranges))
 		return -EINVAL;

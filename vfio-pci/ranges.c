@@ -7,10 +7,9 @@
 
 #include "private.h"
 
-int vfio_dmabuf_ranges_around(uint64_t end, struct vfio_dmabuf_hole *holes,
-			      unsigned int nholes,
-			      struct vfio_dmabuf_range *ranges,
-			      unsigned int max, unsigned int *nr)
+int dbvfio_ranges_around(uint64_t end, struct dbvfio_hole *holes,
+			 unsigned int nholes, struct dbvfio_range *ranges,
+			 unsigned int max, unsigned int *nr)
 {
 	unsigned int i, n = 0;
 	uint64_t at = 0;
@@ -20,7 +19,7 @@ int vfio_dmabuf_ranges_around(uint64_t end, struct vfio_dmabuf_hole *holes,
 		return -EINVAL;
 	/* Two holes at most; put them in order. */
 	if (nholes == 2 && holes[1].start < holes[0].start) {
-		struct vfio_dmabuf_hole t = holes[0];
+		struct dbvfio_hole t = holes[0];
 
 		holes[0] = holes[1];
 		holes[1] = t;

@@ -13,8 +13,8 @@
 #include "private.h"
 
 /* VFIO_DEVICE_SET_IRQS on the MSI-X index with eventfds (or none). */
-static int msix_set(struct vfio_dmabuf_dev *dev, uint32_t flags,
-		    unsigned int start, unsigned int count, const int *fds)
+static int msix_set(struct dbvfio_dev *dev, uint32_t flags, unsigned int start,
+		    unsigned int count, const int *fds)
 {
 	size_t data = fds ? count * sizeof(int) : 0;
 	struct vfio_irq_set *set;
@@ -35,8 +35,8 @@ static int msix_set(struct vfio_dmabuf_dev *dev, uint32_t flags,
 	return ret;
 }
 
-int vfio_dmabuf_msix_enable(struct vfio_dmabuf_dev *dev, unsigned int want,
-			    unsigned int *granted)
+int dbvfio_msix_enable(struct dbvfio_dev *dev, unsigned int want,
+		       unsigned int *granted)
 {
 	struct vfio_irq_info info = {
 		.argsz = sizeof(info),
@@ -65,15 +65,14 @@ int vfio_dmabuf_msix_enable(struct vfio_dmabuf_dev *dev, unsigned int want,
 	return ret;
 }
 
-int vfio_dmabuf_msix_route(struct vfio_dmabuf_dev *dev, unsigned int vector,
-			   int eventfd)
+int dbvfio_msix_route(struct dbvfio_dev *dev, unsigned int vector, int eventfd)
 {
 	if (!dev || eventfd < -1)
 		return -EINVAL;
 	return msix_set(dev, VFIO_IRQ_SET_DATA_EVENTFD, vector, 1, &eventfd);
 }
 
-int vfio_dmabuf_msix_disable(struct vfio_dmabuf_dev *dev)
+int dbvfio_msix_disable(struct dbvfio_dev *dev)
 {
 	if (!dev)
 		return -EINVAL;

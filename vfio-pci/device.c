@@ -64,7 +64,7 @@ static int check_vfio_pci(const char *bdf)
 	return ret;
 }
 
-int vfio_pci_iommu_group(const char *bdf, unsigned long *group)
+int dbvfio_iommu_group(const char *bdf, unsigned long *group)
 {
 	char name[64], *end;
 	int ret;
@@ -93,7 +93,7 @@ static int open_container(void)
 	return fd;
 }
 
-static int attach_group(struct vfio_dmabuf_dev *dev, unsigned long group)
+static int attach_group(struct dbvfio_dev *dev, unsigned long group)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char path[64];
@@ -114,12 +114,12 @@ static int attach_group(struct vfio_dmabuf_dev *dev, unsigned long group)
 	return 0;
 }
 
-static int open_through_group(struct vfio_dmabuf_dev *dev, const char *bdf)
+static int open_through_group(struct dbvfio_dev *dev, const char *bdf)
 {
 	unsigned long group;
 	int ret;
 
-	ret = vfio_pci_iommu_group(bdf, &group);
+	ret = dbvfio_iommu_group(bdf, &group);
 	if (ret)
 		return ret;
 	dev->container_fd = open_container();
@@ -137,7 +137,7 @@ static int open_through_group(struct vfio_dmabuf_dev *dev, const char *bdf)
  * to an empty IO address space, which blocks its DMA until the caller
  * maps something, as a type1 container does.
  */
-static int open_through_cdev(struct vfio_dmabuf_dev *dev, const char *bdf)
+static int open_through_cdev(struct dbvfio_dev *dev, const char *bdf)
 {
 	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
 	struct vfio_device_attach_iommufd_pt attach = {
@@ -180,23 +180,22 @@ static int open_through_cdev(struct vfio_dmabuf_dev *dev, const char *bdf)
 	return 0;
 }
 
-int vfio_dmabuf_open_iface(const struct vfio_pci_addr *addr,
-			   enum vfio_dmabuf_iface iface,
-			   struct vfio_dmabuf_dev **devp)
+int dbvfio_open_iface(const struct dbvfio_pci_addr *addr,
+		      enum dbvfio_iface iface, struct dbvfio_dev **devp)
 {
-	char bdf[VFIO_PCI_ADDR_STRLEN];
-	struct vfio_dmabuf_dev *dev;
+	char bdf[DBVFIO_PCI_ADDR_STRLEN];
+	struct dbvfio_dev *dev;
 	int ret;
 
-	if (!addr || !devp || iface > VFIO_DMABUF_IFACE_CDEV)
+	if (!addr || !devp || iface > DBVFIO_IFACE_CDEV)
 		return -EINVAL;
-	vfio_pci_addr_format(addr, bdf);
+	dbvfio_pci_addr_format(addr, bdf);
 	ret = check_vfio_pci(bdf);
 	if (ret)
 		return ret;
-	if (iface == VFIO_DMABUF_IFACE_AUTO)
-		iface = access("/dev/vfio/vfio", F_OK) ? VFIO_DMABUF_IFACE_CDEV :
-							 VFIO_DMABUF_IFACE_GROUP;
+	if (iface == DBVFIO_IFACE_AUTO)
+		iface = access("/dev/vfio/vfio", F_OK) ? DBVFIO_IFACE_CDEV :
+							 DBVFIO_IFACE_GROUP;
 
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
@@ -206,27 +205,26 @@ int vfio_dmabuf_open_iface(const struct vfio_pci_addr *addr,
 	dev->group_fd = -1;
 	dev->device_fd = -1;
 
-	if (iface == VFIO_DMABUF_IFACE_GROUP)
+	if (iface == DBVFIO_IFACE_GROUP)
 		ret = open_through_group(dev, bdf);
 	else
 		ret = open_through_cdev(dev, bdf);
 	if (!ret)
-		ret = vfio_dmabuf_dev_read_regions(dev);
+		ret = dbvfio_dev_read_regions(dev);
 	if (ret) {
-		vfio_dmabuf_close(dev);
+		dbvfio_close(dev);
 		return ret;
 	}
 	*devp = dev;
 	return 0;
 }
 
-int vfio_dmabuf_open(const struct vfio_pci_addr *addr,
-		     struct vfio_dmabuf_dev **devp)
+int dbvfio_open(const struct dbvfio_pci_addr *addr, struct dbvfio_dev **devp)
 {
-	return vfio_dmabuf_open_iface(addr, VFIO_DMABUF_IFACE_AUTO, devp);
+	return dbvfio_open_iface(addr, DBVFIO_IFACE_AUTO, devp);
 }
 
-void vfio_dmabuf_close(struct vfio_dmabuf_dev *dev)
+void dbvfio_close(struct dbvfio_dev *dev)
 {
 	if (!dev)
 		return;
@@ -237,7 +235,7 @@ void vfio_dmabuf_close(struct vfio_dmabuf_dev *dev)
 	free(dev);
 }
 
-int vfio_dmabuf_device_fd(const struct vfio_dmabuf_dev *dev)
+int dbvfio_device_fd(const struct dbvfio_dev *dev)
 {
 	return dev->device_fd;
 }

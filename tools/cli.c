@@ -18,8 +18,9 @@
 
 #include <linux/vfio.h>
 
+#include "doorbell_vfio_pci.h"
+#include "nvme.h"
 #include "parse.h"
-#include "vfio_dmabuf.h"
 
 static const char *prog = "vfio-dmabuf";
 
@@ -48,16 +49,16 @@ static int parse_u64(const char *str, const char *what, uint64_t *val)
 	return util_parse_u64_arg(prog, what, str, 0, UINT64_MAX, val);
 }
 
-static int open_device(const char *bdf, struct vfio_dmabuf_dev **dev)
+static int open_device(const char *bdf, struct dbvfio_dev **dev)
 {
-	struct vfio_pci_addr addr;
+	struct dbvfio_pci_addr addr;
 	int ret;
 
-	if (vfio_pci_addr_parse(bdf, &addr)) {
+	if (dbvfio_pci_addr_parse(bdf, &addr)) {
 		fprintf(stderr, "%s: invalid PCI address '%s'\n", prog, bdf);
 		return -EINVAL;
 	}
-	ret = vfio_dmabuf_open(&addr, dev);
+	ret = dbvfio_open(&addr, dev);
 	if (ret == -ENXIO)
 		fprintf(stderr, "%s: %s: not bound to vfio-pci\n", prog, bdf);
 	else if (ret == -ENODEV)
@@ -69,18 +70,18 @@ static int open_device(const char *bdf, struct vfio_dmabuf_dev **dev)
 
 static int cmd_bars(const char *bdf)
 {
-	struct vfio_dmabuf_dev *dev;
-	struct vfio_dmabuf_bar bar;
+	struct dbvfio_dev *dev;
+	struct dbvfio_bar bar;
 	unsigned int i;
 	int ret;
 
 	if (open_device(bdf, &dev))
 		return 1;
 	printf("BAR %18s %18s  access\n", "size", "region offset");
-	for (i = 0; i < VFIO_DMABUF_NUM_BARS; i++) {
-		ret = vfio_dmabuf_bar_info(dev, i, &bar);
+	for (i = 0; i < DBVFIO_NUM_BARS; i++) {
+		ret = dbvfio_bar_info(dev, i, &bar);
 		if (ret) {
-			vfio_dmabuf_close(dev);
+			dbvfio_close(dev);
 			return report(bdf, "region info", ret);
 		}
 		if (!bar.size)
@@ -91,7 +92,7 @@ static int cmd_bars(const char *bdf)
 		       bar.flags & VFIO_REGION_INFO_FLAG_WRITE ? "w" : "-",
 		       bar.flags & VFIO_REGION_INFO_FLAG_MMAP ? "m" : "-");
 	}
-	vfio_dmabuf_close(dev);
+	dbvfio_close(dev);
 	return 0;
 }
 
@@ -99,14 +100,15 @@ static int cmd_read(const char *bdf, const char *bar_s, const char *off_s,
 		    const char *width_s)
 {
 	uint64_t bar, offset, width = 4, value = 0;
-	struct vfio_dmabuf_dev *dev;
+	struct dbvfio_dev *dev;
 	int ret;
 
-	if (parse_u64(bar_s, "BAR", &bar) || parse_u64(off_s, "offset", &offset))
+	if (parse_u64(bar_s, "BAR", &bar) ||
+	    parse_u64(off_s, "offset", &offset))
 		return 2;
 	if (width_s && parse_u64(width_s, "width", &width))
 		return 2;
-	if (bar >= VFIO_DMABUF_NUM_BARS) {
+	if (bar >= DBVFIO_NUM_BARS) {
 		fprintf(stderr, "%s: BAR must be 0-5, not %" PRIu64 "\n", prog,
 			bar);
 		return 2;
@@ -116,15 +118,17 @@ static int cmd_read(const char *bdf, const char *bar_s, const char *off_s,
 		return 2;
 	}
 	if (offset % width) {
-		fprintf(stderr, "%s: offset %#" PRIx64 " is not %" PRIu64
-			"-byte aligned\n", prog, offset, width);
+		fprintf(stderr,
+			"%s: offset %#" PRIx64 " is not %" PRIu64
+			"-byte aligned\n",
+			prog, offset, width);
 		return 2;
 	}
 	if (open_device(bdf, &dev))
 		return 1;
 	/* Little-endian host: the low bytes of value receive the register. */
-	ret = vfio_dmabuf_bar_read(dev, bar, offset, &value, width);
-	vfio_dmabuf_close(dev);
+	ret = dbvfio_bar_read(dev, bar, offset, &value, width);
+	dbvfio_close(dev);
 	if (ret)
 		return report(bdf, "read", ret);
 	printf("%#0*" PRIx64 "\n", (int)(2 + 2 * width), value);
@@ -153,39 +157,39 @@ static const char *export_error(int err)
 
 static int cmd_exportable(const char *bdf)
 {
-	struct vfio_dmabuf_range r[4];
-	struct vfio_dmabuf_dev *dev;
+	struct dbvfio_range r[4];
+	struct dbvfio_dev *dev;
 	unsigned int bar, i, n;
 	int ret;
 
 	if (open_device(bdf, &dev))
 		return 1;
-	ret = vfio_dmabuf_export_supported(dev);
+	ret = dbvfio_export_supported(dev);
 	if (ret) {
-		vfio_dmabuf_close(dev);
+		dbvfio_close(dev);
 		fprintf(stderr, "%s: %s: cannot export dma-bufs: %s\n", prog,
 			bdf, export_error(ret));
 		return 1;
 	}
-	for (bar = 0; bar < VFIO_DMABUF_NUM_BARS; bar++) {
-		ret = vfio_dmabuf_bar_exportable(dev, bar, r, 4, &n);
+	for (bar = 0; bar < DBVFIO_NUM_BARS; bar++) {
+		ret = dbvfio_bar_exportable(dev, bar, r, 4, &n);
 		if (ret) {
-			vfio_dmabuf_close(dev);
+			dbvfio_close(dev);
 			return report(bdf, "exportable ranges", ret);
 		}
 		for (i = 0; i < n; i++)
 			printf("BAR%u %#" PRIx64 " %#" PRIx64 "\n", bar,
 			       r[i].offset, r[i].length);
 	}
-	vfio_dmabuf_close(dev);
+	dbvfio_close(dev);
 	return 0;
 }
 
 static int cmd_export(const char *bdf, const char *bar_s, const char *off_s,
 		      const char *len_s)
 {
-	struct vfio_dmabuf_range r;
-	struct vfio_dmabuf_dev *dev;
+	struct dbvfio_range r;
+	struct dbvfio_dev *dev;
 	uint64_t bar;
 	int fd;
 
@@ -195,33 +199,34 @@ static int cmd_export(const char *bdf, const char *bar_s, const char *off_s,
 		return 2;
 	if (open_device(bdf, &dev))
 		return 1;
-	fd = vfio_dmabuf_export(dev, bar > UINT32_MAX ? UINT32_MAX : bar, &r,
-				1, O_CLOEXEC);
+	fd = dbvfio_export(dev, bar > UINT32_MAX ? UINT32_MAX : bar, &r, 1,
+			   O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "%s: %s: export BAR%" PRIu64 " [%#" PRIx64
-			", +%#" PRIx64 "): %s\n", prog, bdf, bar, r.offset,
-			r.length, export_error(fd));
-		vfio_dmabuf_close(dev);
+		fprintf(stderr,
+			"%s: %s: export BAR%" PRIu64 " [%#" PRIx64
+			", +%#" PRIx64 "): %s\n",
+			prog, bdf, bar, r.offset, r.length, export_error(fd));
+		dbvfio_close(dev);
 		return 1;
 	}
 	printf("BAR%" PRIu64 " [%#" PRIx64 ", +%#" PRIx64
-	       "): dma-buf of %lld bytes\n", bar, r.offset, r.length,
-	       (long long)lseek(fd, 0, SEEK_END));
+	       "): dma-buf of %lld bytes\n",
+	       bar, r.offset, r.length, (long long)lseek(fd, 0, SEEK_END));
 	close(fd);
-	vfio_dmabuf_close(dev);
+	dbvfio_close(dev);
 	return 0;
 }
 
 static int cmd_doorbells(const char *bdf)
 {
-	struct vfio_dmabuf_nvme_doorbells db;
-	struct vfio_dmabuf_dev *dev;
+	struct dbnvme_doorbell_layout db;
+	struct dbvfio_dev *dev;
 	int ret;
 
 	if (open_device(bdf, &dev))
 		return 1;
-	ret = vfio_dmabuf_nvme_doorbells(dev, &db);
-	vfio_dmabuf_close(dev);
+	ret = dbnvme_doorbell_layout(dev, &db);
+	dbvfio_close(dev);
 	if (ret)
 		return report(bdf, "reading CAP", ret);
 	printf("doorbells at BAR0 %#" PRIx64 ", stride %u bytes\n"
@@ -232,7 +237,8 @@ static int cmd_doorbells(const char *bdf)
 
 int main(int argc, char **argv)
 {
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+	if (argc >= 2 &&
+	    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		usage(stdout);
 		return 0;
 	}

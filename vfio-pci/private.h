@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#ifndef VFIO_DMABUF_PRIVATE_H
-#define VFIO_DMABUF_PRIVATE_H
+#ifndef DBVFIO_PRIVATE_H
+#define DBVFIO_PRIVATE_H
 
 #include <linux/vfio.h>
 
-#include "vfio_dmabuf.h"
+#include "doorbell_vfio_pci.h"
 
 /*
  * One opened vfio-pci device.  The handle is not locked: callers that
- * share it between threads serialise vfio_dmabuf_close() against every
+ * share it between threads serialise dbvfio_close() against every
  * other call themselves.  The read-only calls may run concurrently.
  */
-struct vfio_dmabuf_dev {
-	struct vfio_pci_addr addr;
+struct dbvfio_dev {
+	struct dbvfio_pci_addr addr;
 	/* GROUP: /dev/vfio/vfio with type1 set; CDEV: /dev/iommu */
 	int container_fd;
 	int group_fd; /* GROUP: /dev/vfio/N in the container */
@@ -26,23 +26,23 @@ struct vfio_dmabuf_dev {
 	 * Written only before the device is handed out, so threads share it
 	 * without a lock.
 	 */
-	struct vfio_dmabuf_bar regions[VFIO_PCI_CONFIG_REGION_INDEX + 1];
+	struct dbvfio_bar regions[VFIO_PCI_CONFIG_REGION_INDEX + 1];
 };
 
 /* Fill @dev->regions from the kernel's region info. */
-int vfio_dmabuf_dev_read_regions(struct vfio_dmabuf_dev *dev);
+int dbvfio_dev_read_regions(struct dbvfio_dev *dev);
 
 /*
  * Read exactly @len bytes at @offset of the device file (a region's
  * offset plus the place within it); a short read is -EIO.
  */
-int vfio_dmabuf_dev_pread(struct vfio_dmabuf_dev *dev, uint64_t offset,
-			  void *buf, size_t len);
-int vfio_dmabuf_dev_pwrite(struct vfio_dmabuf_dev *dev, uint64_t offset,
-			   const void *buf, size_t len);
+int dbvfio_dev_pread(struct dbvfio_dev *dev, uint64_t offset, void *buf,
+		     size_t len);
+int dbvfio_dev_pwrite(struct dbvfio_dev *dev, uint64_t offset, const void *buf,
+		      size_t len);
 
 /* Pages of a BAR that may not be exported: [start, end), page-aligned. */
-struct vfio_dmabuf_hole {
+struct dbvfio_hole {
 	uint64_t start, end;
 };
 
@@ -52,9 +52,8 @@ struct vfio_dmabuf_hole {
  * number in *@nr.  Holes may overlap each other and run past @end
  * (ranges.c).
  */
-int vfio_dmabuf_ranges_around(uint64_t end, struct vfio_dmabuf_hole *holes,
-			      unsigned int nholes,
-			      struct vfio_dmabuf_range *ranges,
-			      unsigned int max, unsigned int *nr);
+int dbvfio_ranges_around(uint64_t end, struct dbvfio_hole *holes,
+			 unsigned int nholes, struct dbvfio_range *ranges,
+			 unsigned int max, unsigned int *nr);
 
 #endif

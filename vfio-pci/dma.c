@@ -15,16 +15,16 @@
 #include "uapi_compat.h"
 
 /* Mappings are made of whole CPU pages: the IOMMU's smallest granule. */
-static bool dma_args_ok(const struct vfio_dmabuf_dev *dev, uint64_t a,
-			uint64_t iova, uint64_t size)
+static bool dma_args_ok(const struct dbvfio_dev *dev, uint64_t a, uint64_t iova,
+			uint64_t size)
 {
 	uint64_t mask = (uint64_t)sysconf(_SC_PAGESIZE) - 1;
 
 	return dev && size && !((a | iova | size) & mask);
 }
 
-int vfio_dmabuf_dma_map(struct vfio_dmabuf_dev *dev, void *vaddr,
-			uint64_t iova, uint64_t size)
+int dbvfio_dma_map(struct dbvfio_dev *dev, void *vaddr, uint64_t iova,
+		   uint64_t size)
 {
 	int ret;
 
@@ -58,8 +58,7 @@ int vfio_dmabuf_dma_map(struct vfio_dmabuf_dev *dev, void *vaddr,
 	return ret ? -errno : 0;
 }
 
-int vfio_dmabuf_dma_unmap(struct vfio_dmabuf_dev *dev, uint64_t iova,
-			  uint64_t size)
+int dbvfio_dma_unmap(struct dbvfio_dev *dev, uint64_t iova, uint64_t size)
 {
 	int ret;
 

@@ -12,7 +12,7 @@
 
 #include "private.h"
 
-int vfio_dmabuf_dev_read_regions(struct vfio_dmabuf_dev *dev)
+int dbvfio_dev_read_regions(struct dbvfio_dev *dev)
 {
 	struct vfio_region_info region = { .argsz = sizeof(region) };
 	unsigned int i;
@@ -28,24 +28,23 @@ int vfio_dmabuf_dev_read_regions(struct vfio_dmabuf_dev *dev)
 	return 0;
 }
 
-int vfio_dmabuf_bar_info(struct vfio_dmabuf_dev *dev, unsigned int bar,
-			 struct vfio_dmabuf_bar *info)
+int dbvfio_bar_info(struct dbvfio_dev *dev, unsigned int bar,
+		    struct dbvfio_bar *info)
 {
-	if (!dev || !info || bar >= VFIO_DMABUF_NUM_BARS)
+	if (!dev || !info || bar >= DBVFIO_NUM_BARS)
 		return -EINVAL;
 	*info = dev->regions[bar];
 	return 0;
 }
 
 /* The device-file offset of @len bytes at @offset of BAR @bar. */
-static int bar_span(struct vfio_dmabuf_dev *dev, unsigned int bar,
-		    uint64_t offset, size_t len, uint32_t need,
-		    uint64_t *file_offset)
+static int bar_span(struct dbvfio_dev *dev, unsigned int bar, uint64_t offset,
+		    size_t len, uint32_t need, uint64_t *file_offset)
 {
-	struct vfio_dmabuf_bar info;
+	struct dbvfio_bar info;
 	int ret;
 
-	ret = vfio_dmabuf_bar_info(dev, bar, &info);
+	ret = dbvfio_bar_info(dev, bar, &info);
 	if (ret)
 		return ret;
 	if ((info.flags & need) != need || !len || offset >= info.size ||
@@ -59,30 +58,30 @@ static int bar_span(struct vfio_dmabuf_dev *dev, unsigned int bar,
  * vfio-pci splits a pread or pwrite into naturally aligned accesses of at
  * most 8 bytes, so one aligned 4- or 8-byte access is one MMIO access.
  */
-int vfio_dmabuf_bar_read(struct vfio_dmabuf_dev *dev, unsigned int bar,
-			 uint64_t offset, void *buf, size_t len)
+int dbvfio_bar_read(struct dbvfio_dev *dev, unsigned int bar, uint64_t offset,
+		    void *buf, size_t len)
 {
 	uint64_t at;
 	int ret;
 
 	ret = bar_span(dev, bar, offset, len, VFIO_REGION_INFO_FLAG_READ, &at);
-	return ret ? ret : vfio_dmabuf_dev_pread(dev, at, buf, len);
+	return ret ? ret : dbvfio_dev_pread(dev, at, buf, len);
 }
 
-int vfio_dmabuf_bar_write(struct vfio_dmabuf_dev *dev, unsigned int bar,
-			  uint64_t offset, const void *buf, size_t len)
+int dbvfio_bar_write(struct dbvfio_dev *dev, unsigned int bar, uint64_t offset,
+		     const void *buf, size_t len)
 {
 	uint64_t at;
 	int ret;
 
 	ret = bar_span(dev, bar, offset, len, VFIO_REGION_INFO_FLAG_WRITE, &at);
-	return ret ? ret : vfio_dmabuf_dev_pwrite(dev, at, buf, len);
+	return ret ? ret : dbvfio_dev_pwrite(dev, at, buf, len);
 }
 
-static int config_span(struct vfio_dmabuf_dev *dev, uint64_t offset, size_t len,
+static int config_span(struct dbvfio_dev *dev, uint64_t offset, size_t len,
 		       uint64_t *file_offset)
 {
-	const struct vfio_dmabuf_bar *cfg;
+	const struct dbvfio_bar *cfg;
 
 	if (!dev || !len)
 		return -EINVAL;
@@ -93,26 +92,26 @@ static int config_span(struct vfio_dmabuf_dev *dev, uint64_t offset, size_t len,
 	return 0;
 }
 
-int vfio_dmabuf_config_read(struct vfio_dmabuf_dev *dev, uint64_t offset,
-			    void *buf, size_t len)
+int dbvfio_config_read(struct dbvfio_dev *dev, uint64_t offset, void *buf,
+		       size_t len)
 {
 	uint64_t at;
 	int ret = config_span(dev, offset, len, &at);
 
-	return ret ? ret : vfio_dmabuf_dev_pread(dev, at, buf, len);
+	return ret ? ret : dbvfio_dev_pread(dev, at, buf, len);
 }
 
-int vfio_dmabuf_config_write(struct vfio_dmabuf_dev *dev, uint64_t offset,
-			     const void *buf, size_t len)
+int dbvfio_config_write(struct dbvfio_dev *dev, uint64_t offset,
+			const void *buf, size_t len)
 {
 	uint64_t at;
 	int ret = config_span(dev, offset, len, &at);
 
-	return ret ? ret : vfio_dmabuf_dev_pwrite(dev, at, buf, len);
+	return ret ? ret : dbvfio_dev_pwrite(dev, at, buf, len);
 }
 
-int vfio_dmabuf_dev_pread(struct vfio_dmabuf_dev *dev, uint64_t offset,
-			  void *buf, size_t len)
+int dbvfio_dev_pread(struct dbvfio_dev *dev, uint64_t offset, void *buf,
+		     size_t len)
 {
 	ssize_t done = pread(dev->device_fd, buf, len, offset);
 
@@ -121,8 +120,8 @@ int vfio_dmabuf_dev_pread(struct vfio_dmabuf_dev *dev, uint64_t offset,
 	return done == (ssize_t)len ? 0 : -EIO;
 }
 
-int vfio_dmabuf_dev_pwrite(struct vfio_dmabuf_dev *dev, uint64_t offset,
-			   const void *buf, size_t len)
+int dbvfio_dev_pwrite(struct dbvfio_dev *dev, uint64_t offset, const void *buf,
+		      size_t len)
 {
 	ssize_t done = pwrite(dev->device_fd, buf, len, offset);
 

@@ -14,9 +14,8 @@
 #include "private.h"
 
 /* The MSI-X table and PBA as page-aligned holes in BAR @bar. */
-static int msix_holes(struct vfio_dmabuf_dev *dev, unsigned int bar,
-		      uint64_t page, struct vfio_dmabuf_hole *holes,
-		      unsigned int *nr)
+static int msix_holes(struct dbvfio_dev *dev, unsigned int bar, uint64_t page,
+		      struct dbvfio_hole *holes, unsigned int *nr)
 {
 	uint32_t table, pba;
 	uint16_t status, ctrl;
@@ -25,33 +24,32 @@ static int msix_holes(struct vfio_dmabuf_dev *dev, unsigned int bar,
 	int guard = 48, ret;
 
 	*nr = 0;
-	ret = vfio_dmabuf_config_read(dev, PCI_STATUS, &status, 2);
+	ret = dbvfio_config_read(dev, PCI_STATUS, &status, 2);
 	if (ret || !(status & PCI_STATUS_CAP_LIST))
 		return ret;
-	ret = vfio_dmabuf_config_read(dev, PCI_CAPABILITY_LIST, &pos, 1);
+	ret = dbvfio_config_read(dev, PCI_CAPABILITY_LIST, &pos, 1);
 	while (!ret && pos && guard--) {
-		ret = vfio_dmabuf_config_read(dev, pos, hdr, 2);
+		ret = dbvfio_config_read(dev, pos, hdr, 2);
 		if (ret)
 			return ret;
 		if (hdr[0] != PCI_CAP_ID_MSIX) {
 			pos = hdr[1];
 			continue;
 		}
-		ret = vfio_dmabuf_config_read(dev, pos + PCI_MSIX_FLAGS, &ctrl,
-					      2);
+		ret = dbvfio_config_read(dev, pos + PCI_MSIX_FLAGS, &ctrl, 2);
 		if (!ret)
-			ret = vfio_dmabuf_config_read(dev, pos + PCI_MSIX_TABLE,
-						      &table, 4);
+			ret = dbvfio_config_read(dev, pos + PCI_MSIX_TABLE,
+						 &table, 4);
 		if (!ret)
-			ret = vfio_dmabuf_config_read(dev, pos + PCI_MSIX_PBA,
-						      &pba, 4);
+			ret = dbvfio_config_read(dev, pos + PCI_MSIX_PBA, &pba,
+						 4);
 		if (ret)
 			return ret;
 		entries = (ctrl & PCI_MSIX_FLAGS_QSIZE) + 1;
 		if ((table & PCI_MSIX_TABLE_BIR) == bar) {
 			uint64_t off = table & PCI_MSIX_TABLE_OFFSET;
 
-			holes[(*nr)++] = (struct vfio_dmabuf_hole){
+			holes[(*nr)++] = (struct dbvfio_hole){
 				off & ~(page - 1),
 				(off + entries * 16 + page - 1) & ~(page - 1)
 			};
@@ -59,7 +57,7 @@ static int msix_holes(struct vfio_dmabuf_dev *dev, unsigned int bar,
 		if ((pba & PCI_MSIX_PBA_BIR) == bar) {
 			uint64_t off = pba & PCI_MSIX_PBA_OFFSET;
 
-			holes[(*nr)++] = (struct vfio_dmabuf_hole){
+			holes[(*nr)++] = (struct dbvfio_hole){
 				off & ~(page - 1),
 				(off + (entries + 63) / 64 * 8 + page - 1) &
 					~(page - 1)
@@ -70,20 +68,20 @@ static int msix_holes(struct vfio_dmabuf_dev *dev, unsigned int bar,
 	return ret;
 }
 
-int vfio_dmabuf_bar_exportable(struct vfio_dmabuf_dev *dev, unsigned int bar,
-			       struct vfio_dmabuf_range *ranges,
-			       unsigned int max, unsigned int *nr)
+int dbvfio_bar_exportable(struct dbvfio_dev *dev, unsigned int bar,
+			  struct dbvfio_range *ranges, unsigned int max,
+			  unsigned int *nr)
 {
 	uint64_t page = sysconf(_SC_PAGESIZE), end;
-	struct vfio_dmabuf_bar info;
-	struct vfio_dmabuf_hole holes[2];
+	struct dbvfio_bar info;
+	struct dbvfio_hole holes[2];
 	unsigned int nholes;
 	int ret;
 
 	if (!nr || (max && !ranges))
 		return -EINVAL;
 	*nr = 0;
-	ret = vfio_dmabuf_bar_info(dev, bar, &info);
+	ret = dbvfio_bar_info(dev, bar, &info);
 	if (ret)
 		return ret;
 	end = info.size & ~(page - 1);
@@ -94,5 +92,5 @@ int vfio_dmabuf_bar_exportable(struct vfio_dmabuf_dev *dev, unsigned int bar,
 	ret = msix_holes(dev, bar, page, holes, &nholes);
 	if (ret)
 		return ret;
-	return vfio_dmabuf_ranges_around(end, holes, nholes, ranges, max, nr);
+	return dbvfio_ranges_around(end, holes, nholes, ranges, max, nr);
 }

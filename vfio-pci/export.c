@@ -10,9 +10,9 @@
 #include "private.h"
 #include "uapi_compat.h"
 
-int vfio_dmabuf_export(struct vfio_dmabuf_dev *dev, unsigned int bar,
-		       const struct vfio_dmabuf_range *ranges,
-		       unsigned int nr_ranges, int open_flags)
+int dbvfio_export(struct dbvfio_dev *dev, unsigned int bar,
+		  const struct dbvfio_range *ranges, unsigned int nr_ranges,
+		  int open_flags)
 {
 	struct vfio_device_feature_dma_buf *get;
 	struct vfio_device_feature *feature;
@@ -50,7 +50,7 @@ int vfio_dmabuf_export(struct vfio_dmabuf_dev *dev, unsigned int bar,
 	return fd;
 }
 
-int vfio_dmabuf_export_supported(struct vfio_dmabuf_dev *dev)
+int dbvfio_export_supported(struct dbvfio_dev *dev)
 {
 	struct vfio_device_feature feature = {
 		.argsz = sizeof(feature),

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * libvfio-dmabuf: open a PCI device through vfio and reach its BARs.
+ * libdoorbell-vfio-pci: a vfio-pci device from user space: its BARs and
+ * config space, DMA mapping, MSI-X, and BAR ranges exported as dma-bufs.
  *
  * Every function returns 0 (or a non-negative value) on success and a
  * negative errno on failure; none of them prints.  A handle owns its file
- * descriptors and releases all of them in vfio_dmabuf_close().
+ * descriptors and releases all of them in dbvfio_close().
  */
-#ifndef VFIO_DMABUF_H
-#define VFIO_DMABUF_H
+#ifndef DOORBELL_VFIO_PCI_H
+#define DOORBELL_VFIO_PCI_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -17,39 +18,39 @@ extern "C" {
 #endif
 
 /* A PCI address, domain:bus:device.function. */
-struct vfio_pci_addr {
+struct dbvfio_pci_addr {
 	uint16_t domain;
 	uint8_t bus;
-	uint8_t device;		/* 0-31 */
-	uint8_t function;	/* 0-7 */
+	uint8_t device; /* 0-31 */
+	uint8_t function; /* 0-7 */
 };
 
 /* Longest canonical form, "dddd:bb:dd.f", plus the NUL. */
-#define VFIO_PCI_ADDR_STRLEN 13
+#define DBVFIO_PCI_ADDR_STRLEN 13
 
 /*
  * Parse "dddd:bb:dd.f" or "bb:dd.f" (hex; domain 0 when omitted).
  * Returns -EINVAL for anything else, including trailing characters.
  */
-int vfio_pci_addr_parse(const char *str, struct vfio_pci_addr *addr);
+int dbvfio_pci_addr_parse(const char *str, struct dbvfio_pci_addr *addr);
 
 /*
  * The IOMMU group of the PCI device at @bdf (canonical form) in *@group.
  * Devices in one group cannot be kept from each other's DMA.  -ENXIO when
  * there is no such device or it has no group (no IOMMU).
  */
-int vfio_pci_iommu_group(const char *bdf, unsigned long *group);
+int dbvfio_iommu_group(const char *bdf, unsigned long *group);
 
-/* Write the canonical "dddd:bb:dd.f" form; buf holds VFIO_PCI_ADDR_STRLEN. */
-void vfio_pci_addr_format(const struct vfio_pci_addr *addr, char *buf);
+/* Write the canonical "dddd:bb:dd.f" form; buf holds DBVFIO_PCI_ADDR_STRLEN. */
+void dbvfio_pci_addr_format(const struct dbvfio_pci_addr *addr, char *buf);
 
-struct vfio_dmabuf_dev;
+struct dbvfio_dev;
 
 /* How to reach the device. */
-enum vfio_dmabuf_iface {
-	VFIO_DMABUF_IFACE_AUTO,	 /* the group if /dev/vfio/vfio exists, else cdev */
-	VFIO_DMABUF_IFACE_GROUP, /* /dev/vfio/N and a type1 container */
-	VFIO_DMABUF_IFACE_CDEV,	 /* /dev/vfio/devices/vfioN bound to /dev/iommu */
+enum dbvfio_iface {
+	DBVFIO_IFACE_AUTO, /* the group if /dev/vfio/vfio exists, else cdev */
+	DBVFIO_IFACE_GROUP, /* /dev/vfio/N and a type1 container */
+	DBVFIO_IFACE_CDEV, /* /dev/vfio/devices/vfioN bound to /dev/iommu */
 };
 
 /*
@@ -58,30 +59,28 @@ enum vfio_dmabuf_iface {
  * device is already in use, -EPERM if its group is not viable, or the errno
  * of the failing open or ioctl.
  */
-int vfio_dmabuf_open_iface(const struct vfio_pci_addr *addr,
-			   enum vfio_dmabuf_iface iface,
-			   struct vfio_dmabuf_dev **devp);
+int dbvfio_open_iface(const struct dbvfio_pci_addr *addr,
+		      enum dbvfio_iface iface, struct dbvfio_dev **devp);
 
-/* vfio_dmabuf_open_iface() with VFIO_DMABUF_IFACE_AUTO. */
-int vfio_dmabuf_open(const struct vfio_pci_addr *addr,
-		     struct vfio_dmabuf_dev **devp);
-void vfio_dmabuf_close(struct vfio_dmabuf_dev *dev);
+/* dbvfio_open_iface() with DBVFIO_IFACE_AUTO. */
+int dbvfio_open(const struct dbvfio_pci_addr *addr, struct dbvfio_dev **devp);
+void dbvfio_close(struct dbvfio_dev *dev);
 
 /* The vfio device fd, for ioctls the library does not wrap. */
-int vfio_dmabuf_device_fd(const struct vfio_dmabuf_dev *dev);
+int dbvfio_device_fd(const struct dbvfio_dev *dev);
 
 /* Number of PCI BARs vfio-pci exposes: regions 0-5. */
-#define VFIO_DMABUF_NUM_BARS 6
+#define DBVFIO_NUM_BARS 6
 
-struct vfio_dmabuf_bar {
-	uint64_t size;		/* 0 when the BAR is not implemented */
-	uint64_t offset;	/* of the region within the device fd */
-	uint32_t flags;		/* VFIO_REGION_INFO_FLAG_* */
+struct dbvfio_bar {
+	uint64_t size; /* 0 when the BAR is not implemented */
+	uint64_t offset; /* of the region within the device fd */
+	uint32_t flags; /* VFIO_REGION_INFO_FLAG_* */
 };
 
 /* Region info of BAR @bar (0-5); -EINVAL for any other index. */
-int vfio_dmabuf_bar_info(struct vfio_dmabuf_dev *dev, unsigned int bar,
-			 struct vfio_dmabuf_bar *info);
+int dbvfio_bar_info(struct dbvfio_dev *dev, unsigned int bar,
+		    struct dbvfio_bar *info);
 
 /*
  * Read @len bytes at @offset of BAR @bar through the region (pread on the
@@ -89,11 +88,11 @@ int vfio_dmabuf_bar_info(struct vfio_dmabuf_dev *dev, unsigned int bar,
  * loads.  -EINVAL if the range is outside the BAR or the BAR has no
  * read access.
  */
-int vfio_dmabuf_bar_read(struct vfio_dmabuf_dev *dev, unsigned int bar,
-			 uint64_t offset, void *buf, size_t len);
+int dbvfio_bar_read(struct dbvfio_dev *dev, unsigned int bar, uint64_t offset,
+		    void *buf, size_t len);
 
 /* One piece of a BAR, in bytes; both must be page-aligned. */
-struct vfio_dmabuf_range {
+struct dbvfio_range {
 	uint64_t offset;
 	uint64_t length;
 };
@@ -112,12 +111,12 @@ struct vfio_dmabuf_range {
  *               not let user space mmap it (our kernel only)
  *   -ENOTTY     the kernel has no dma-buf export (before 6.19)
  *   -EOPNOTSUPP the device's driver cannot export
- * The fd stays valid after vfio_dmabuf_close(), but the memory behind it
+ * The fd stays valid after dbvfio_close(), but the memory behind it
  * is then revoked for good.
  */
-int vfio_dmabuf_export(struct vfio_dmabuf_dev *dev, unsigned int bar,
-		       const struct vfio_dmabuf_range *ranges,
-		       unsigned int nr_ranges, int open_flags);
+int dbvfio_export(struct dbvfio_dev *dev, unsigned int bar,
+		  const struct dbvfio_range *ranges, unsigned int nr_ranges,
+		  int open_flags);
 
 /*
  * The ranges of BAR @bar that may be exported: its whole pages, less the
@@ -125,41 +124,40 @@ int vfio_dmabuf_export(struct vfio_dmabuf_dev *dev, unsigned int bar,
  * always suffice) and sets *@nr; an I/O BAR, a BAR vfio cannot map or one
  * smaller than a page has none.  -ENOSPC if @max is too small.
  */
-int vfio_dmabuf_bar_exportable(struct vfio_dmabuf_dev *dev, unsigned int bar,
-			       struct vfio_dmabuf_range *ranges,
-			       unsigned int max, unsigned int *nr);
+int dbvfio_bar_exportable(struct dbvfio_dev *dev, unsigned int bar,
+			  struct dbvfio_range *ranges, unsigned int max,
+			  unsigned int *nr);
 
 /* 0 if the kernel can export this device's BARs, else a negative errno. */
-int vfio_dmabuf_export_supported(struct vfio_dmabuf_dev *dev);
+int dbvfio_export_supported(struct dbvfio_dev *dev);
 
 /*
  * Write @len bytes at @offset of BAR @bar; as for reads, an aligned 4- or
  * 8-byte write is one MMIO store.  -EINVAL outside the BAR.
  */
-int vfio_dmabuf_bar_write(struct vfio_dmabuf_dev *dev, unsigned int bar,
-			  uint64_t offset, const void *buf, size_t len);
+int dbvfio_bar_write(struct dbvfio_dev *dev, unsigned int bar, uint64_t offset,
+		     const void *buf, size_t len);
 
 /*
  * Read or write PCI config space, as vfio-pci virtualises it (a write to
  * the Command register's memory bit revokes the device's dma-bufs).
  */
-int vfio_dmabuf_config_read(struct vfio_dmabuf_dev *dev, uint64_t offset,
-			    void *buf, size_t len);
-int vfio_dmabuf_config_write(struct vfio_dmabuf_dev *dev, uint64_t offset,
-			     const void *buf, size_t len);
+int dbvfio_config_read(struct dbvfio_dev *dev, uint64_t offset, void *buf,
+		       size_t len);
+int dbvfio_config_write(struct dbvfio_dev *dev, uint64_t offset,
+			const void *buf, size_t len);
 
 /*
  * Map @size bytes of this process's memory at @vaddr for the device's DMA
  * at @iova (page-aligned), readable and writable by the device; unmap it
  * again.  The mapping lives in the device's container or IOAS.
  */
-int vfio_dmabuf_dma_map(struct vfio_dmabuf_dev *dev, void *vaddr,
-			uint64_t iova, uint64_t size);
-int vfio_dmabuf_dma_unmap(struct vfio_dmabuf_dev *dev, uint64_t iova,
-			  uint64_t size);
+int dbvfio_dma_map(struct dbvfio_dev *dev, void *vaddr, uint64_t iova,
+		   uint64_t size);
+int dbvfio_dma_unmap(struct dbvfio_dev *dev, uint64_t iova, uint64_t size);
 
 /* An interval of IOVAs, @last included. */
-struct vfio_dmabuf_iova_range {
+struct dbvfio_iova_range {
 	uint64_t start;
 	uint64_t last;
 };
@@ -170,9 +168,8 @@ struct vfio_dmabuf_iova_range {
  * into @ranges, their number in *@nr.  -ENOSPC, with *@nr set, when @max
  * is too few; -EOPNOTSUPP when the IOMMU does not report them.
  */
-int vfio_dmabuf_iova_ranges(struct vfio_dmabuf_dev *dev,
-			    struct vfio_dmabuf_iova_range *ranges,
-			    unsigned int max, unsigned int *nr);
+int dbvfio_iova_ranges(struct dbvfio_dev *dev, struct dbvfio_iova_range *ranges,
+		       unsigned int max, unsigned int *nr);
 
 /*
  * Enable the device's MSI-X with up to @want vectors (as many as it has
@@ -182,30 +179,13 @@ int vfio_dmabuf_iova_ranges(struct vfio_dmabuf_dev *dev,
  * Route only after enabling.  -EOPNOTSUPP when the device has no MSI-X,
  * -EINVAL for a vector past those enabled.
  */
-int vfio_dmabuf_msix_enable(struct vfio_dmabuf_dev *dev, unsigned int want,
-			    unsigned int *granted);
-int vfio_dmabuf_msix_route(struct vfio_dmabuf_dev *dev, unsigned int vector,
-			   int eventfd);
-int vfio_dmabuf_msix_disable(struct vfio_dmabuf_dev *dev);
-
-/* The doorbells of an NVMe controller, all in BAR0. */
-struct vfio_dmabuf_nvme_doorbells {
-	uint64_t offset;	/* of the admin SQ tail doorbell: 0x1000 */
-	uint32_t stride;	/* bytes between doorbells: 4 << CAP.DSTRD */
-	uint64_t page_offset;	/* the page that holds the first doorbell */
-	uint64_t page_size;
-};
-
-/*
- * Read CAP and locate the doorbells.  The SQ tail doorbell of queue q is
- * at offset + 2q * stride, its CQ head doorbell at offset + (2q + 1) *
- * stride.
- */
-int vfio_dmabuf_nvme_doorbells(struct vfio_dmabuf_dev *dev,
-			       struct vfio_dmabuf_nvme_doorbells *db);
+int dbvfio_msix_enable(struct dbvfio_dev *dev, unsigned int want,
+		       unsigned int *granted);
+int dbvfio_msix_route(struct dbvfio_dev *dev, unsigned int vector, int eventfd);
+int dbvfio_msix_disable(struct dbvfio_dev *dev);
 
 #ifdef __cplusplus
 }
 #endif
 
-#endif /* VFIO_DMABUF_H */
+#endif /* DOORBELL_VFIO_PCI_H */

@@ -3,8 +3,8 @@
  * The vfio dma-buf export uAPI (VFIO_DEVICE_FEATURE_DMA_BUF, Linux 6.19
  * and the doorbell kernel series), for system headers that predate it.
  */
-#ifndef VFIO_DMABUF_UAPI_COMPAT_H
-#define VFIO_DMABUF_UAPI_COMPAT_H
+#ifndef DBVFIO_UAPI_COMPAT_H
+#define DBVFIO_UAPI_COMPAT_H
 
 #include <linux/types.h>
 #include <linux/vfio.h>
