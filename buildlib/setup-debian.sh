@@ -14,6 +14,8 @@ PACKAGES=(
 	cpio kmod perl python3 python3-ply python3-git
 	# packages (buildlib/build-debs.sh) and their DKMS build
 	debhelper dh-dkms dkms lintian
+	# systemd.pc for the units' directory; systemd-analyze verifies them
+	systemd
 	# VM and in-VM tools (the guest runs the host root over 9p)
 	qemu-system-x86 busybox-static iproute2 pciutils
 	rdma-core ibverbs-providers ibverbs-utils perftest rdmacm-utils
