@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-debs.sh [-o OUTDIR]: build the project's Debian packages from
-# this tree with dpkg-buildpackage, check them with lintian, and put the
-# .deb files in OUTDIR (default build/debs).
+# build-debs.sh [-A] [-o OUTDIR]: build the project's Debian packages
+# from this tree with dpkg-buildpackage, check them with lintian, and put
+# the .deb files in OUTDIR (default build/debs), with the build log.  -A
+# builds the architecture-independent one only, doorbell-dkms, without
+# building user space.
 #
 # The package is built in a copy of the tree's tracked and unignored
 # files, so that a build directory, or a build in progress, is never
@@ -13,10 +15,12 @@ set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 out=$SRC/build/debs
-while getopts o:h opt; do
+which=-b
+while getopts Ao:h opt; do
 	case $opt in
+	A) which=-A ;;
 	o) out=$OPTARG ;;
-	*) sed -n '4,6p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+	*) sed -n '4,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 	esac
 done
 
@@ -45,7 +49,8 @@ else
 fi
 
 say "building doorbell $version"
-(cd "$tree" && dpkg-buildpackage -b --no-sign) >"$work/build.log" 2>&1 || {
+(cd "$tree" && dpkg-buildpackage "$which" --no-sign) >"$work/build.log" 2>&1 || {
+	cp "$work/build.log" "${out%/}.build.log" 2>/dev/null || true
 	tail -n 30 "$work/build.log" >&2
 	die "dpkg-buildpackage failed"
 }
@@ -55,6 +60,7 @@ lintian --fail-on error,warning --info "$changes" >&2 ||
 	die "lintian found problems"
 
 mkdir -p "$out"
+cp "$work/build.log" "$out/build.log"
 for deb in $(sed -n 's/^ [0-9a-f]\{64\} [0-9]* \(.*\.deb\)$/\1/p' "$changes"); do
 	cp "$work/$deb" "$out/"
 	say "$out/$deb"

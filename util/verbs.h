@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #ifndef DOORBELL_UTIL_VERBS_H
 #define DOORBELL_UTIL_VERBS_H
 

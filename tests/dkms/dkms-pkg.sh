@@ -17,7 +17,7 @@ DKMS_PKG_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 dkms_pkg_unpack() {
 	DKMS_PKG_DIR=$1
 	local deb
-	"$DKMS_PKG_SRC/buildlib/build-debs.sh" -o "$DKMS_PKG_DIR/debs" || return
+	"$DKMS_PKG_SRC/buildlib/build-debs.sh" -A -o "$DKMS_PKG_DIR/debs" || return
 	deb=$(echo "$DKMS_PKG_DIR"/debs/doorbell-dkms_*_all.deb)
 	[ -r "$deb" ] || {
 		echo "dkms-pkg: build-debs.sh made no doorbell-dkms package" >&2
