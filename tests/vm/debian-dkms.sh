@@ -21,7 +21,8 @@
 # bzImage.
 #
 # All of it is under $DOORBELL_CACHE/debian/dkms-<key>, keyed by the
-# image, the package's sources and the kmod sources: boot/, lib/modules/,
+# image, the package's sources (debian/ without the user-space packages'
+# file lists) and the kmod sources: boot/, lib/modules/,
 # the DKMS tree in dkms/ and the unpacked package in pkg/.  The last line
 # on stdout is the path of the vmlinuz, with lib/modules/<abi> beside its
 # boot/ directory, as debian-image.sh prints it.  Progress and errors go
@@ -38,7 +39,8 @@ vmlinuz=$("$SRC/tests/vm/debian-image.sh" | tail -n1)
 image=$(cd "$(dirname "$vmlinuz")/.." && pwd)
 abi=${vmlinuz##*/vmlinuz-}
 key=$(cat "$SRC"/kernel/patches/*.patch "$SRC"/kernel/dkms/* \
-	$(find "$SRC/debian" -type f | sort) "$SRC/buildlib/build-debs.sh" \
+	$(find "$SRC/debian" -type f ! -name "*.install" ! -name "*.symbols" | sort) \
+	"$SRC/buildlib/build-debs.sh" \
 	"$SRC"/tests/kmod/* "$SRC/tests/dkms/dkms-pkg.sh" "$0" |
 	sha256sum | cut -c1-16)
 dir=$CACHE/dkms-${image##*/}-$key

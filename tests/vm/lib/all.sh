@@ -6,4 +6,5 @@ _lib=.
 . "$_lib/vfio.sh"
 . "$_lib/rxe.sh"
 . "$_lib/target.sh"
+. "$_lib/unit.sh"
 unset _lib

@@ -56,10 +56,11 @@ rxe_gid_index() {
 	fail "no GID for $ip on $dev"
 }
 
-# rxe_two_peers: rxea on va and rxeb on vb, both ACTIVE.  The network
-# set-up is one ip -batch: under TCG each exec costs a tenth of a
-# second, on the debug kernel more.
-rxe_two_peers() {
+# rxe_veth_pair: the veth pair va ($RXE_A_IP) and vb ($RXE_B_IP) in
+# init_net, with the policy routing that makes traffic between the two
+# addresses cross the pair.  The set-up is one ip -batch: under TCG each
+# exec costs a tenth of a second, on the debug kernel more.
+rxe_veth_pair() {
 	ip -batch - <<-EOF || fail "veth pair"
 		link add va type veth peer name vb
 		addr add $RXE_A_IP/24 dev va
@@ -78,6 +79,11 @@ rxe_two_peers() {
 		rule del pref 0 lookup local
 	EOF
 	rxe_pin_neighbours
+}
+
+# rxe_two_peers: rxea on va and rxeb on vb of rxe_veth_pair, both ACTIVE.
+rxe_two_peers() {
+	rxe_veth_pair
 	rdma link add rxea type rxe netdev va || fail "rdma link add rxea"
 	rdma link add rxeb type rxe netdev vb || fail "rdma link add rxeb"
 	rxe_wait_active rxea

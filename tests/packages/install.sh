@@ -1,0 +1,153 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The project's Debian packages installed into the guest's root, as a
+# host would get them: the demo runs from installed paths only, in a
+# login shell that has no variable set by hand, the target through its
+# unit's own command lines, and the Soft-RoCE devices through theirs.
+# Then purge leaves nothing behind.
+. tests/vm/lib/all.sh
+
+debs=$DOORBELL_BUILD/debs
+pkgs=(libdoorbell-vfio-pci0 libdoorbell-vfio-pci-dev libdoorbell-initiator0
+	libdoorbell-initiator-dev ibverbs-providers-dbrxe doorbell-target
+	doorbell-tools)
+units=/lib/systemd/system
+dbrxe=/usr/lib/x86_64-linux-gnu/libibverbs/libdbrxe
+
+# What a purge must give back: every path below these, as before install.
+watch=(/etc /lib/systemd /usr/bin /usr/sbin /usr/include /usr/libexec
+	/usr/src /usr/lib/environment.d /usr/lib/modules-load.d
+	/usr/lib/x86_64-linux-gnu /usr/share/man/man1 /usr/share/man/man3
+	/usr/share/man/man7 /usr/share/man/man8 /usr/share/doc /var/lib/systemd)
+snapshot() { find "${watch[@]}" 2>/dev/null | LC_ALL=C sort; }
+
+# as_user CMD: CMD in a login shell with a clean environment, as a user
+# on the host would type it.
+as_user() { env -i HOME=/root LANG=C.UTF-8 TERM=dumb bash -l -c "$1"; }
+
+files=()
+for p in "${pkgs[@]}"; do
+	f=$(echo "$debs/${p}_"*_amd64.deb)
+	[ -f "$f" ] || fail "no $p package in $debs"
+	files+=("$f")
+done
+snapshot >/tmp/pkgs.before
+log "dpkg -i ${files[*]##*/}"
+dpkg -i "${files[@]}" >/tmp/dpkg.log 2>&1 || {
+	cat /tmp/dpkg.log
+	fail "dpkg -i"
+}
+for p in "${pkgs[@]}"; do
+	st=$(dpkg-query -W -f='${Status}' "$p")
+	expect_eq "$p" "$st" "install ok installed"
+	dpkg -L "$p" >>/tmp/pkgs.files
+done
+log "ok: ${#pkgs[@]} packages installed"
+
+# The units, as systemd would load them for an instance, with their
+# commands and man pages present.
+bdf=$(pci_resolve "$NVME_ID")
+systemd-analyze verify \
+	"$units/doorbell-target@.service:doorbell-target@$bdf.service" \
+	"$units/doorbell-rxe@.service:doorbell-rxe@vb.service" ||
+	fail "systemd-analyze verify"
+log "ok: systemd-analyze verify doorbell-target@$bdf doorbell-rxe@vb"
+/lib/systemd/systemd-modules-load || fail "systemd-modules-load"
+for m in vfio_pci rdma_rxe; do
+	[ -d /sys/module/$m ] || fail "$m not loaded by modules-load.d"
+done
+log "ok: modules-load.d/doorbell.conf: vfio-pci and rdma_rxe present"
+
+# The user's environment: installed paths only, dbrxe from profile.d.
+env=$(as_user 'echo "$PATH|$RDMAV_DRIVERS|$(command -v vfio-dmabuf doorbell-target)"')
+expect_eq "login shell's RDMAV_DRIVERS" "$(cut -d'|' -f2 <<<"$env")" "$dbrxe"
+[[ $(cut -d'|' -f1 <<<"$env") == *"$DOORBELL_BUILD"* ]] &&
+	fail "the build tree is on the login shell's PATH"
+log "ok: login shell: $env"
+
+# Soft-RoCE through doorbell-rxe@.service, on the veth pair.
+rxe_veth_pair
+for dev in va vb; do
+	unit_exec "$units/doorbell-rxe@.service" $dev ExecStart ||
+		fail "doorbell-rxe@$dev ExecStart"
+	rxe_wait_active rxe_$dev
+done
+log "ok: doorbell-rxe@va and @vb made rxe_va and rxe_vb"
+
+# dbrxe serves rxe devices from profile.d alone, with both driver files
+# away, and from its driver file alone with librxe's diverted.
+mkdir -p /tmp/away
+mv /etc/libibverbs.d/rxe.driver /etc/libibverbs.d/dbrxe.driver /tmp/away/
+as_user 'ibv_devinfo -d rxe_va' | grep -q PORT_ACTIVE ||
+	fail "profile.d's RDMAV_DRIVERS did not select the installed dbrxe"
+mv /tmp/away/rxe.driver /tmp/away/dbrxe.driver /etc/libibverbs.d/
+dpkg-divert --quiet --rename --divert /etc/librxe.driver.diverted \
+	--add /etc/libibverbs.d/rxe.driver || fail "dpkg-divert"
+env -i ibv_devinfo -d rxe_va | grep -q PORT_ACTIVE ||
+	fail "the installed dbrxe.driver does not serve rxe_va"
+dpkg-divert --quiet --rename --remove /etc/libibverbs.d/rxe.driver ||
+	fail "dpkg-divert --remove"
+log "ok: dbrxe selected by profile.d, and by its driver file with librxe diverted"
+
+# The target through doorbell-target@.service, listening on rxe_vb.
+echo "DOORBELL_TARGET_OPTS=\"--bind $RXE_B_IP\"" >>/etc/default/doorbell-target
+unit=$units/doorbell-target@.service
+unit_exec "$unit" "$bdf" ExecStartPre || fail "ExecStartPre"
+[ -e "/sys/bus/pci/drivers/vfio-pci/$bdf" ] || fail "$bdf not on vfio-pci"
+as_user "vfio-dmabuf doorbells $bdf" || fail "vfio-dmabuf doorbells"
+unit_exec "$unit" "$bdf" ExecStart "&" >/tmp/unit-target.log 2>&1
+for ((i = 0; i < 300; i++)); do
+	grep -q "listening on" /tmp/unit-target.log && break
+	kill -0 "$UNIT_PID" 2>/dev/null || break
+	sleep 0.1
+done
+grep "listening on" /tmp/unit-target.log || {
+	cat /tmp/unit-target.log
+	fail "the unit's target did not start"
+}
+grep -q "RDMAV_DRIVERS=$dbrxe" "/proc/$UNIT_PID/environ" ||
+	fail "the unit's target runs without dbrxe selected"
+
+# The demo's data path, from the installed tools.
+head -c 65536 /dev/urandom >/tmp/pkg.in
+as_user "doorbell-initiator -S $RXE_A_IP $RXE_B_IP write 2048 /tmp/pkg.in &&
+	doorbell-initiator -S $RXE_A_IP $RXE_B_IP read 2048 128 /tmp/pkg.out" ||
+	fail "doorbell-initiator"
+cmp /tmp/pkg.in /tmp/pkg.out || fail "the blocks read back differ"
+dd if="$VM_SHARE/nvme.img" of=/tmp/pkg.backing bs=512 skip=2048 count=128 \
+	status=none
+cmp /tmp/pkg.in /tmp/pkg.backing || fail "the backing file lacks the blocks"
+log "ok: 64 KiB written one-sided and read back, found in the backing file"
+as_user "ib_doorbell_lat -S $RXE_A_IP -n 200 -r 3 $RXE_B_IP" ||
+	fail "ib_doorbell_lat"
+
+kill -TERM "$UNIT_PID"
+wait "$UNIT_PID"
+expect_eq "exit of the unit's target" "$?" 0
+grep -q "stopped$" /tmp/unit-target.log || fail "the target did not stop cleanly"
+unit_exec "$unit" "$bdf" ExecStopPost || fail "ExecStopPost"
+[ -e "/sys/bus/pci/drivers/vfio-pci/$bdf" ] && fail "$bdf still on vfio-pci"
+expect_eq "driver_override of $bdf" "$(<"/sys/bus/pci/devices/$bdf/driver_override")" "(null)"
+for dev in va vb; do
+	unit_exec "$units/doorbell-rxe@.service" $dev ExecStop ||
+		fail "doorbell-rxe@$dev ExecStop"
+	[ -e /sys/class/infiniband/rxe_$dev ] && fail "rxe_$dev left behind"
+done
+log "ok: stopped: $bdf released, rxe_va and rxe_vb deleted"
+
+# Purge gives the system back as it was.
+dpkg --purge "${pkgs[@]}" >/tmp/dpkg.log 2>&1 || {
+	cat /tmp/dpkg.log
+	fail "dpkg --purge"
+}
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q installed &&
+		fail "$p still installed"
+done
+while IFS= read -r f; do
+	[ -e "$f" ] && ! grep -qxF "$f" /tmp/pkgs.before && fail "left behind: $f"
+done </tmp/pkgs.files
+snapshot >/tmp/pkgs.after
+diff /tmp/pkgs.before /tmp/pkgs.after || fail "purge did not restore the tree"
+log "ok: purged: every path the packages brought is gone"
