@@ -33,15 +33,33 @@ for p in "${pkgs[@]}"; do
 	files+=("$f")
 done
 snapshot >/tmp/pkgs.before
+# Every path the packages bring that the system lacks now: purge must
+# remove each of them, wherever it is.
+for f in "${files[@]}"; do
+	dpkg-deb --fsys-tarfile "$f" | tar -t
+done | sed 's|^\./|/|; s|/$||' | LC_ALL=C sort -u |
+	while IFS= read -r path; do
+		[ -z "$path" ] || [ -e "$path" ] || [ -L "$path" ] || echo "$path"
+	done >/tmp/pkgs.new
+[ -s /tmp/pkgs.new ] || fail "the packages bring no path the system lacks"
+# The manual's index is not under test, and mandb takes over a minute
+# per trigger under TCG: leave it as dpkg found it, without updating it.
+if [ -e /var/lib/man-db/auto-update ]; then
+	rm /var/lib/man-db/auto-update
+	on_exit touch /var/lib/man-db/auto-update
+fi
+# A failed step still leaves the VM as it was for the next test.
+purge_quietly() { dpkg --purge "${pkgs[@]}" >/dev/null 2>&1; }
+on_exit purge_quietly
+on_exit dpkg-divert --quiet --rename --remove /etc/libibverbs.d/rxe.driver
 log "dpkg -i ${files[*]##*/}"
-dpkg -i "${files[@]}" >/tmp/dpkg.log 2>&1 || {
-	cat /tmp/dpkg.log
+dpkg -i "${files[@]}" >"$VM_OUT/dpkg.log" 2>&1 || {
+	cat "$VM_OUT/dpkg.log"
 	fail "dpkg -i"
 }
 for p in "${pkgs[@]}"; do
 	st=$(dpkg-query -W -f='${Status}' "$p")
 	expect_eq "$p" "$st" "install ok installed"
-	dpkg -L "$p" >>/tmp/pkgs.files
 done
 log "ok: ${#pkgs[@]} packages installed"
 
@@ -60,11 +78,10 @@ done
 log "ok: modules-load.d/doorbell.conf: vfio-pci and rdma_rxe present"
 
 # The user's environment: installed paths only, dbrxe from profile.d.
-env=$(as_user 'echo "$PATH|$RDMAV_DRIVERS|$(command -v vfio-dmabuf doorbell-target)"')
-expect_eq "login shell's RDMAV_DRIVERS" "$(cut -d'|' -f2 <<<"$env")" "$dbrxe"
-[[ $(cut -d'|' -f1 <<<"$env") == *"$DOORBELL_BUILD"* ]] &&
-	fail "the build tree is on the login shell's PATH"
-log "ok: login shell: $env"
+expect_eq "login shell's RDMAV_DRIVERS" "$(as_user 'echo "$RDMAV_DRIVERS"')" "$dbrxe"
+expect_eq "login shell's tools" \
+	"$(as_user 'command -v vfio-dmabuf doorbell-initiator doorbell-target' | xargs)" \
+	"/usr/bin/vfio-dmabuf /usr/bin/doorbell-initiator /usr/sbin/doorbell-target"
 
 # Soft-RoCE through doorbell-rxe@.service, on the veth pair.
 rxe_veth_pair
@@ -77,7 +94,9 @@ log "ok: doorbell-rxe@va and @vb made rxe_va and rxe_vb"
 
 # dbrxe serves rxe devices from profile.d alone, with both driver files
 # away, and from its driver file alone with librxe's diverted.
+put_drivers_back() { mv /tmp/away/*.driver /etc/libibverbs.d/ 2>/dev/null; }
 mkdir -p /tmp/away
+on_exit put_drivers_back
 mv /etc/libibverbs.d/rxe.driver /etc/libibverbs.d/dbrxe.driver /tmp/away/
 as_user 'ibv_devinfo -d rxe_va' | grep -q PORT_ACTIVE ||
 	fail "profile.d's RDMAV_DRIVERS did not select the installed dbrxe"
@@ -146,8 +165,8 @@ for p in "${pkgs[@]}"; do
 		fail "$p still installed"
 done
 while IFS= read -r f; do
-	[ -e "$f" ] && ! grep -qxF "$f" /tmp/pkgs.before && fail "left behind: $f"
-done </tmp/pkgs.files
+	[ -e "$f" ] || [ -L "$f" ] && fail "left behind: $f"
+done </tmp/pkgs.new
 snapshot >/tmp/pkgs.after
 diff /tmp/pkgs.before /tmp/pkgs.after || fail "purge did not restore the tree"
-log "ok: purged: every path the packages brought is gone"
+log "ok: purged: the $(wc -l </tmp/pkgs.new) paths the packages brought are gone"
