@@ -6,10 +6,10 @@
  * WRITEs and the completion is fetched with RDMA READ; the target's CPU
  * takes no part.  See doorbell_initiator(3).
  *
- * A session runs one command at a time and is used by one thread.
- * Functions return 0, a negative errno, or a positive NVMe status (SCT
- * << 8 | SC) with which the controller completed the command;
- * dbi_strerror() names both.
+ * A session keeps up to its queue depth less one commands in flight and
+ * is used by one thread.  Functions return 0, a negative errno, or a
+ * positive NVMe status (SCT << 8 | SC) with which the controller
+ * completed the command; dbi_strerror() names both.
  */
 #ifndef DOORBELL_INITIATOR_H
 #define DOORBELL_INITIATOR_H
@@ -67,8 +67,10 @@ uint16_t dbi_queue_depth(const struct dbi_session *s);
 
 /*
  * Write or read @nblocks blocks at @slba; any length, split into
- * commands of the target's max_transfer.  A write returns once the
- * controller has completed every command.
+ * commands of the target's max_transfer, as many in flight as the queue
+ * takes.  A write returns once the controller has completed every
+ * command.  The blocking calls need a session with no command in flight
+ * (-EBUSY).
  */
 int dbi_write(struct dbi_session *s, uint64_t slba, uint32_t nblocks,
 	      const void *buf);
@@ -81,6 +83,33 @@ int dbi_flush(struct dbi_session *s);
  * benchmarks.
  */
 int dbi_read_in_place(struct dbi_session *s, uint64_t slba, uint32_t nblocks);
+
+/*
+ * Commands in flight.  Each submit queues one command of at most
+ * dbi_max_transfer() bytes and returns at once: 0, -EAGAIN when
+ * dbi_queue_depth() - 1 commands are in flight already (complete some
+ * first), -EINVAL or -ERANGE for a bad extent, or the errno of a lost
+ * connection.  A Write's data is copied at submit; a Read's buffer must
+ * stay valid until its completion is returned.  In the two-sided modes
+ * the target's thread runs each command before the submit returns.
+ */
+struct dbi_completion {
+	uint64_t tag; /* the submitter's */
+	int status; /* as a blocking call would return it */
+};
+
+int dbi_submit_read(struct dbi_session *s, uint64_t slba, uint32_t nblocks,
+		    void *buf, uint64_t tag);
+int dbi_submit_write(struct dbi_session *s, uint64_t slba, uint32_t nblocks,
+		     const void *buf, uint64_t tag);
+/*
+ * Wait until at least one command in flight has completed and return up
+ * to @max of them in @done: their number, 0 if none is in flight, or a
+ * negative errno, after which the session is lost.
+ */
+int dbi_complete(struct dbi_session *s, struct dbi_completion *done,
+		 unsigned int max);
+unsigned int dbi_in_flight(const struct dbi_session *s);
 
 /* What the target reports of its CPU time and this session's commands. */
 struct dbi_target_stats {

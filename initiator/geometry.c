@@ -14,8 +14,9 @@ int dbi_geometry_check(const struct db_ready *r, uint32_t *max_blocks)
 	if (r->block_size < 512 || r->block_size > 4096 ||
 	    (r->block_size & (r->block_size - 1)))
 		return -EPROTO;
-	if (r->depth < 2 || r->max_transfer > DBI_MAX_TRANSFER ||
-	    r->max_transfer < r->block_size)
+	if (r->depth < 2 || r->depth > DBI_MAX_DEPTH ||
+	    r->max_transfer > DBI_MAX_TRANSFER ||
+	    r->max_transfer < r->block_size || r->slot_size < r->max_transfer)
 		return -EPROTO;
 	*max_blocks = r->max_transfer / r->block_size;
 	return 0;

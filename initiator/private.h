@@ -23,20 +23,64 @@ _Static_assert(DBI_SAME_MODE(ONE_SIDED) && DBI_SAME_MODE(RING_BUSY) &&
 
 #define DBI_RECVS 4
 #define DBI_MAX_TRANSFER 8192
+/* A queue is one page of SQEs on the target (doorbell-target(8)). */
+#define DBI_MAX_DEPTH 64
+/*
+ * Send work requests one command may leave unsignaled (CQ head, data,
+ * SQE, ring), with room for a CQ read in two parts and the data fetches
+ * of a full queue behind them.
+ */
+#define DBI_SEND_WRS (4 * DBI_MAX_DEPTH + 2 + DBI_MAX_DEPTH)
 
 /*
- * Registered memory the session's work requests read from and write
- * into: one allocation, one MR.
+ * Registered memory of the session's messages and of the two-sided
+ * commands, which run one at a time: one allocation, one MR.
  */
 struct dbi_stage {
-	struct dbnvme_sqe sqe;
-	struct dbnvme_cqe cqe;
-	uint32_t sq_tail; /* value for the SQ tail doorbell */
-	uint32_t cq_head; /* value for the CQ head doorbell */
 	uint32_t probe;
 	struct db_msg send;
 	struct db_msg recv[DBI_RECVS];
 	uint8_t data[DBI_MAX_TRANSFER] __attribute__((aligned(4096)));
+};
+
+/*
+ * What a command in flight on the queue posts from: its SQE and the
+ * doorbell values it rings, which must stay put until the work requests
+ * that carry them have executed, as unsignaled ones do unseen.
+ */
+struct dbi_cmd_stage {
+	struct dbnvme_sqe sqe;
+	uint32_t sq_tail; /* value for the SQ tail doorbell */
+	uint32_t cq_head; /* value for the CQ head doorbell */
+	struct db_msg ring; /* the ring modes' message */
+};
+
+/*
+ * A command slot of the session: the target's data slot of the same
+ * index (data window + index * slot_size), and the command that uses it.
+ */
+struct dbi_cmd {
+	bool busy; /* submitted, its completion not yet returned */
+	bool done; /* completed; status holds the result */
+	uint8_t opcode;
+	uint16_t cid;
+	uint32_t bytes;
+	void *buf; /* the caller's: a Read's data goes there */
+	uint64_t tag;
+	int status;
+};
+
+/*
+ * The registered memory of the queue modes, one allocation and one MR
+ * sized by the granted depth: a data buffer per slot, a stage per slot
+ * and one for the reaper's CQ head, and the run of CQ entries an RDMA
+ * READ brings back.
+ */
+struct dbi_queue_mem {
+	uint8_t *data; /* depth * DBI_MAX_TRANSFER */
+	struct dbi_cmd_stage *stage; /* depth + 1 */
+	struct dbnvme_cqe *cq_run; /* depth */
+	struct ibv_mr *mr;
 };
 
 struct dbi_session {
@@ -50,6 +94,14 @@ struct dbi_session {
 	unsigned int timeout_ms;
 	struct db_ready ready;
 	uint32_t max_blocks; /* per command */
+
+	/*
+	 * The commands of the session, by slot; at most depth - 1 are in
+	 * flight, so neither the SQ nor the CQ can fill.
+	 */
+	struct dbi_cmd *cmds;
+	unsigned int nr_busy;
+	struct dbi_queue_mem qmem;
 
 	/* The initiator's view of its queue (one-sided and ring modes). */
 	uint16_t sq_tail;
@@ -71,6 +123,8 @@ struct dbi_session {
 
 /* Post @wr (a chain; its last one signaled) and wait for that one. */
 int dbi_post_wait(struct dbi_session *s, struct ibv_send_wr *wr);
+/* Post @wr (a chain) unsignaled: a later signaled one retires it. */
+int dbi_post(struct dbi_session *s, struct ibv_send_wr *wr);
 /* Wait for a message of @type; repost its receive buffer. */
 int dbi_recv_wait(struct dbi_session *s, uint8_t type, struct db_msg *msg);
 int dbi_send(struct dbi_session *s, const struct db_msg *msg);
@@ -81,41 +135,53 @@ int dbi_send(struct dbi_session *s, const struct db_msg *msg);
  * kernel built for size emits as rep movsb, one byte at a time under
  * TCG: a read racing the write returns the new status and phase after
  * the identifier of the entry's previous lap (or zeroes, on the first).
- * A new-phase CQE whose identifier is not the command's is read again,
- * this many times, before it counts as a completion that is not ours.
+ * Identifiers are therefore never 0, and never those of the previous
+ * lap's commands while those are in flight: a new-phase CQE that names
+ * no command in flight is read again, this many times, before it counts
+ * as a completion of some command that is not ours.
  */
 #define DBI_CQE_REREADS 8
 
 enum dbi_cqe_verdict {
 	DBI_CQE_NOT_YET, /* read the entry again */
-	DBI_CQE_OURS, /* the completion of the command waited for */
+	DBI_CQE_OURS, /* the completion of a command in flight */
 	DBI_CQE_FOREIGN, /* a completion of some other command */
 };
 
 /*
- * What the snapshot @cqe of the entry at the head says to a command @cid
- * waiting for @phase; *@rereads counts the new-phase entries that named
- * another command, from 0 for each command (cq.c).
+ * What the snapshot @cqe of a CQ entry expected in @phase says (cq.c):
+ * DBI_CQE_OURS with the slot of the command in flight it completes in
+ * *@slot.  *@rereads counts the new-phase entries at the head that named
+ * no such command, from 0 for each entry.
  */
-enum dbi_cqe_verdict dbi_cqe_check(const struct dbnvme_cqe *cqe, uint8_t phase,
-				   uint16_t cid, unsigned int *rereads);
+enum dbi_cqe_verdict dbi_cqe_check(const struct dbi_session *s,
+				   const struct dbnvme_cqe *cqe, uint8_t phase,
+				   unsigned int *rereads, unsigned int *slot);
 /*
  * Move the head past the entry just consumed, flipping the phase at the
  * end of the ring.
  */
 void dbi_cq_consume(struct dbi_session *s);
 /*
- * True when the slots consumed since the last ring make half the queue
- * and go back to the controller with the next command: cq_head_rung is
- * then the head to ring.
+ * True when the slots consumed since the last ring go back to the
+ * controller with the next post: once they make half the queue, or
+ * sooner if they and the commands in flight with one more would leave
+ * the controller no free CQ entry.  cq_head_rung is then the head to
+ * ring.
  */
 bool dbi_cq_head_due(struct dbi_session *s);
+/*
+ * A command identifier for a new command: never 0 and never one of a
+ * command in flight.
+ */
+uint16_t dbi_next_cid(struct dbi_session *s);
 
 /*
  * The geometry a target's READY announced, checked before anything is
  * sent (geometry.c): 0 and the blocks per command in *@max_blocks, or
  * -EPROTO for blocks that are no NVMe LBA size, a queue of fewer than two
- * entries, or a transfer limit outside [block_size, DBI_MAX_TRANSFER].
+ * or more than DBI_MAX_DEPTH entries, a transfer limit outside
+ * [block_size, DBI_MAX_TRANSFER], or data slots smaller than it.
  */
 int dbi_geometry_check(const struct db_ready *r, uint32_t *max_blocks);
 /*
@@ -126,10 +192,22 @@ int dbi_extent_check(const struct db_ready *r, uint64_t slba, uint32_t nblocks);
 /* The blocks of the next command of a request with @nblocks left. */
 uint32_t dbi_chunk_blocks(uint32_t nblocks, uint32_t max_blocks);
 
-/* One command, one-sided or rung by the target CPU (one_sided.c). */
-int dbi_queue_command(struct dbi_session *s, uint8_t opcode, uint64_t slba,
-		      uint32_t nblocks, void *data);
-/* One command run by the target CPU (two_sided.c). */
+/* The queue modes' registered memory, sized by the granted depth. */
+int dbi_queue_setup(struct dbi_session *s);
+void dbi_queue_teardown(struct dbi_session *s);
+/*
+ * Post command @slot through the session's queue on the target, rung
+ * one-sided or by the target's CPU (queue.c).  Nothing is waited for.
+ */
+int dbi_queue_submit(struct dbi_session *s, unsigned int slot, uint64_t slba,
+		     uint32_t nblocks);
+/*
+ * Read the CQ from the head over every command in flight, until at
+ * least one has completed, and mark up to @max of them done, with their
+ * Reads' data in the caller's buffers.
+ */
+int dbi_queue_reap(struct dbi_session *s, unsigned int max);
+/* One command run by the target CPU, start to end (two_sided.c). */
 int dbi_remote_command(struct dbi_session *s, uint8_t opcode, uint64_t slba,
 		       uint32_t nblocks, void *data);
 

@@ -87,6 +87,13 @@ int dbi_post_wait(struct dbi_session *s, struct ibv_send_wr *wr)
 	}
 }
 
+int dbi_post(struct dbi_session *s, struct ibv_send_wr *wr)
+{
+	struct ibv_send_wr *bad;
+
+	return ibv_post_send(s->id->qp, wr, &bad) ? -errno : 0;
+}
+
 static int dbi_post_recv(struct dbi_session *s, unsigned int slot)
 {
 	return util_post_recv(s->id->qp, &s->stage->recv[slot],
@@ -187,7 +194,7 @@ static int dbi_setup_verbs(struct dbi_session *s)
 {
 	struct ibv_qp_init_attr attr = {
 		.qp_type = IBV_QPT_RC,
-		.cap = { .max_send_wr = 16,
+		.cap = { .max_send_wr = DBI_SEND_WRS,
 			 .max_recv_wr = DBI_RECVS,
 			 .max_send_sge = 1,
 			 .max_recv_sge = 1 },
@@ -334,6 +341,17 @@ int dbi_connect(const struct dbi_options *o, struct dbi_session **sp)
 	ret = dbi_geometry_check(&s->ready, &s->max_blocks);
 	if (ret)
 		goto fail;
+	s->cmds = calloc(s->ready.depth, sizeof(*s->cmds));
+	if (!s->cmds) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	if (s->mode != DB_MODE_TWO_SIDED_BUSY &&
+	    s->mode != DB_MODE_TWO_SIDED_EVENT) {
+		ret = dbi_queue_setup(s);
+		if (ret)
+			goto fail;
+	}
 	s->phase = 1;
 	*sp = s;
 	return 0;
@@ -350,6 +368,8 @@ void dbi_disconnect(struct dbi_session *s)
 		rdma_disconnect(s->id);
 		rdma_destroy_qp(s->id);
 	}
+	dbi_queue_teardown(s);
+	free(s->cmds);
 	if (s->stage_mr)
 		ibv_dereg_mr(s->stage_mr);
 	free(s->stage);

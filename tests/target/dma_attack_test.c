@@ -26,8 +26,9 @@
  *
  * A forged command's completion is read back through the library: the
  * SQE goes into the slot the library fills next and carries the command
- * identifier it uses next, so its next Read finds the forged command's
- * CQE and returns that command's status.
+ * identifier it uses next (the library numbers a session's commands from
+ * 1), so its next Read finds the forged command's CQE and returns that
+ * command's status.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -170,7 +171,7 @@ static int forge(struct dbi_session *a, unsigned int *issued,
 	uint8_t buf[4096];
 	int ret;
 
-	sqe.cid = *issued;
+	sqe.cid = *issued + 1;
 	memcpy(words, &sqe, sizeof(words));
 	for (i = 0; i < 16; i++) {
 		ret = dbi_probe_write(a,

@@ -8,6 +8,8 @@
  *    them; the controller interrupts once per command in the event-driven
  *    two-sided mode and never in the others;
  *  - queue wrap-around: many more commands than a small queue's depth;
+ *  - commands in flight: a queue of 32 kept full through several laps
+ *    one-sided, and the ring and two-sided modes at depth 8;
  *  - several initiators at once, each on its own I/O queue;
  *  - isolation: an initiator cannot ring another's doorbells, reach
  *    doorbells past its own, the admin doorbells or the controller
@@ -216,6 +218,152 @@ static void test_wrap(void)
 	dbi_disconnect(s);
 }
 
+/*
+ * Run @n commands of @nb blocks each at @base + i * @nb, tag i, from
+ * @buf + i * @nb blocks, kept as many in flight as the queue takes.
+ * Every tag must come back once, with status 0.  *@max_out: the most in
+ * flight at once; *@eagain: whether a submit beyond them was refused.
+ */
+static int run_in_flight(struct dbi_session *s, bool write, uint64_t base,
+			 unsigned int n, uint32_t nb, uint8_t *buf,
+			 unsigned int *max_out, bool *eagain, char *why,
+			 size_t whylen)
+{
+	size_t bytes = (size_t)nb * dbi_block_size(s);
+	struct dbi_completion done[64];
+	unsigned int sub = 0, completed = 0;
+	bool *seen = calloc(n, sizeof(bool));
+	int ret = 0, k, i;
+
+	while (!ret && completed < n) {
+		while (sub < n) {
+			ret = write ? dbi_submit_write(s, base + sub * nb, nb,
+						       buf + sub * bytes, sub) :
+				      dbi_submit_read(s, base + sub * nb, nb,
+						      buf + sub * bytes, sub);
+			if (ret)
+				break;
+			sub++;
+			if (dbi_in_flight(s) > *max_out)
+				*max_out = dbi_in_flight(s);
+		}
+		if (ret == -EAGAIN) {
+			*eagain = true;
+			ret = 0;
+		} else if (ret) {
+			snprintf(why, whylen, "submit %u: %s", sub,
+				 dbi_strerror(ret));
+			break;
+		}
+		k = dbi_complete(s, done, 64);
+		if (k <= 0) {
+			snprintf(why, whylen, "complete with %u in flight: %s",
+				 dbi_in_flight(s),
+				 k ? dbi_strerror(k) : "none");
+			ret = k ? k : -EIO;
+			break;
+		}
+		for (i = 0; i < k && !ret; i++) {
+			if (done[i].tag >= sub || seen[done[i].tag]) {
+				snprintf(why, whylen,
+					 "tag %llu came back "
+					 "unasked or twice",
+					 (unsigned long long)done[i].tag);
+				ret = -EBADMSG;
+			} else if (done[i].status) {
+				snprintf(why, whylen, "command %llu: %s",
+					 (unsigned long long)done[i].tag,
+					 dbi_strerror(done[i].status));
+				ret = done[i].status;
+			}
+			if (done[i].tag < n)
+				seen[done[i].tag] = true;
+			completed++;
+		}
+	}
+	free(seen);
+	return ret;
+}
+
+/*
+ * Commands in flight: a queue of @depth entries kept at depth - 1
+ * commands of max_transfer bytes, around the SQ and CQ several times,
+ * writes and then reads of the same blocks; every byte read back and on
+ * the backing file.  The blocking calls refuse to run beside them.
+ */
+static void test_depth(enum dbi_mode m, uint16_t depth, uint64_t base)
+{
+	struct dbi_session *s = connect_or_die(m, depth);
+	uint32_t bs = dbi_block_size(s), nb = dbi_max_transfer(s) / bs;
+	unsigned int n = 3 * depth + 5, wmax = 0, rmax = 0;
+	size_t len = (size_t)n * nb * bs;
+	uint8_t *want = malloc(len), *got = calloc(1, len), one[512];
+	bool weagain = false, reagain = false;
+	char why[160] = "";
+	int ret;
+
+	check(dbi_queue_depth(s) == depth,
+	      "%s: a queue of depth %u granted "
+	      "(%u)",
+	      dbi_mode_name(m), depth, dbi_queue_depth(s));
+	fill(want, len, 4242 + m);
+	ret = run_in_flight(s, true, base, n, nb, want, &wmax, &weagain, why,
+			    sizeof(why));
+	check(!ret && wmax == depth - 1u && weagain,
+	      "%s: %u writes of %u bytes, %u in flight at most (want %u), "
+	      "one more refused with EAGAIN: %s",
+	      dbi_mode_name(m), n, nb * bs, wmax, depth - 1u,
+	      ret     ? why :
+	      weagain ? "all completed once, status 0" :
+			"never refused");
+	if (!ret)
+		ret = run_in_flight(s, false, base, n, nb, got, &rmax, &reagain,
+				    why, sizeof(why));
+	check(!ret && rmax == depth - 1u,
+	      "%s: %u reads of the same blocks, %u in flight at most: %s",
+	      dbi_mode_name(m), n, rmax, ret ? why : "all completed once");
+	check(!ret && !memcmp(want, got, len),
+	      "%s: the %zu bytes read back are those written", dbi_mode_name(m),
+	      len);
+	check(on_backing_file(s, base, want, len),
+	      "%s: the backing file holds them, blocks %llu-%llu",
+	      dbi_mode_name(m), (unsigned long long)base,
+	      (unsigned long long)(base + (uint64_t)n * nb - 1));
+
+	ret = dbi_submit_read(s, base, 1, one, 7);
+	check(!ret, "%s: one read submitted (%s)", dbi_mode_name(m),
+	      dbi_strerror(ret));
+	ret = dbi_read(s, base, 1, one);
+	check(ret == -EBUSY, "%s: a blocking read beside it: EBUSY (%s)",
+	      dbi_mode_name(m), dbi_strerror(ret));
+	ret = dbi_submit_read(s, dbi_blocks(s), 1, one, 8);
+	check(ret == -ERANGE,
+	      "%s: a submit past the namespace's end: ERANGE "
+	      "(%s)",
+	      dbi_mode_name(m), dbi_strerror(ret));
+	ret = dbi_submit_write(s, base, nb + 1, want, 9);
+	check(ret == -EINVAL, "%s: a submit over max_transfer: EINVAL (%s)",
+	      dbi_mode_name(m), dbi_strerror(ret));
+	{
+		struct dbi_completion c;
+		int k = dbi_complete(s, &c, 1);
+
+		check(k == 1 && c.tag == 7 && !c.status && !dbi_in_flight(s) &&
+			      !memcmp(one, want, bs),
+		      "%s: its completion alone came back, tag 7, the data "
+		      "in place (%d)",
+		      dbi_mode_name(m), k);
+		k = dbi_complete(s, &c, 1);
+		check(k == 0,
+		      "%s: nothing in flight: complete returns 0 "
+		      "(%d)",
+		      dbi_mode_name(m), k);
+	}
+	free(want);
+	free(got);
+	dbi_disconnect(s);
+}
+
 struct initiator {
 	pthread_t thread;
 	struct dbi_session *s;
@@ -413,9 +561,8 @@ int main(int argc, char **argv)
 		argc--;
 	}
 	if (argc != 5 && argc != 6) {
-		fprintf(stderr,
-			"usage: target_test [--isolated] SERVER SOURCE "
-			"BACKING_FILE QEMU_TRACE_LOG [EXTENTS]\n");
+		fprintf(stderr, "usage: target_test [--isolated] SERVER SOURCE "
+				"BACKING_FILE QEMU_TRACE_LOG [EXTENTS]\n");
 		return 2;
 	}
 	if (argc == 6) {
@@ -432,6 +579,9 @@ int main(int argc, char **argv)
 	test_integrity();
 	test_wrap();
 	if (!isolated) {
+		test_depth(DBI_MODE_ONE_SIDED, 32, 92000);
+		test_depth(DBI_MODE_RING_BUSY, 8, 96000);
+		test_depth(DBI_MODE_TWO_SIDED_BUSY, 8, 98000);
 		test_several();
 		test_isolation();
 		test_bad_inputs();

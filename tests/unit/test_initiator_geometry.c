@@ -17,6 +17,7 @@ static const struct db_ready good = {
 	.blocks = 1000,
 	.block_size = 512,
 	.max_transfer = 8192,
+	.slot_size = 8192,
 };
 
 static void test_good_geometry(void **state)
@@ -32,6 +33,7 @@ static void test_bad_geometry_is_eproto(void **state)
 	static const struct {
 		uint32_t block_size, max_transfer;
 		uint16_t depth;
+		uint32_t slot_size;
 	} bad[] = {
 		{ 0, 8192, 16 }, /* no block size */
 		{ 256, 8192, 16 }, /* smaller than any LBA format */
@@ -41,6 +43,8 @@ static void test_bad_geometry_is_eproto(void **state)
 		{ 4096, 2048, 16 }, /* less than one block */
 		{ 512, 8192, 1 }, /* a queue that cannot hold a command */
 		{ 512, 8192, 0 },
+		{ 512, 8192, 65 }, /* more SQEs than a page holds */
+		{ 512, 8192, 16, 4096 }, /* data slots smaller than a command */
 	};
 	uint32_t max_blocks = 77;
 	size_t i;
@@ -51,6 +55,7 @@ static void test_bad_geometry_is_eproto(void **state)
 		r.block_size = bad[i].block_size;
 		r.max_transfer = bad[i].max_transfer;
 		r.depth = bad[i].depth;
+		r.slot_size = bad[i].slot_size ? bad[i].slot_size : 8192;
 		if (dbi_geometry_check(&r, &max_blocks) != -EPROTO)
 			fail_msg("accepted entry %zu", i);
 	}

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Commands through the initiator's own NVMe queue on the target: the
+ * data and the SQE go by RDMA WRITE, the completions come back by RDMA
+ * READ of the CQ.  The SQ tail doorbell is rung by RDMA WRITE into the
+ * doorbell window (one-sided) or by a SEND that a target thread turns
+ * into a store (the ring modes).
+ *
+ * A command is one unsignaled post: CQ head, data, SQE and ring; WRITEs
+ * and SENDs on one QP execute in order, so the ring lands after what it
+ * announces.  Completions are reaped by one signaled RDMA READ of the
+ * run of CQ entries from the head over every command in flight (two at
+ * the end of the ring), which retires the posts before it.  RDMA READs
+ * execute after the WRITEs and SENDs posted before them, so a read posted
+ * right behind a command already sees it rung.  With one Read in flight,
+ * its data is fetched in the same post as the CQ: the controller wrote
+ * the data before the CQE.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "private.h"
+
+enum { WR_CQ_HEAD = 10, WR_DATA, WR_SQE, WR_RING, WR_POLL, WR_FETCH };
+
+/*
+ * A chain of work requests under construction: each added one goes
+ * behind the last.
+ */
+struct wr_chain {
+	struct ibv_send_wr wr[DBI_MAX_DEPTH + 4];
+	struct ibv_sge sge[DBI_MAX_DEPTH + 4];
+	unsigned int n;
+};
+
+static struct ibv_send_wr *chain_add(struct wr_chain *c, struct dbi_session *s,
+				     uint64_t id, enum ibv_wr_opcode op,
+				     void *local, uint32_t len,
+				     const struct db_window *win,
+				     uint64_t offset)
+{
+	struct ibv_send_wr *wr = &c->wr[c->n];
+
+	c->sge[c->n] = (struct ibv_sge){ .addr = (uintptr_t)local,
+					 .length = len,
+					 .lkey = s->qmem.mr->lkey };
+	*wr = (struct ibv_send_wr){
+		.wr_id = id,
+		.sg_list = &c->sge[c->n],
+		.num_sge = 1,
+		.opcode = op,
+	};
+	if (win) {
+		wr->wr.rdma.remote_addr = win->addr + offset;
+		wr->wr.rdma.rkey = win->rkey;
+	}
+	if (c->n)
+		c->wr[c->n - 1].next = wr;
+	c->n++;
+	return wr;
+}
+
+/* The CQ head doorbell, in front of whatever the chain carries next. */
+static void chain_cq_head(struct wr_chain *c, struct dbi_session *s,
+			  struct dbi_cmd_stage *st)
+{
+	if (s->mode != DB_MODE_ONE_SIDED || !dbi_cq_head_due(s))
+		return;
+	st->cq_head = s->cq_head_rung;
+	chain_add(c, s, WR_CQ_HEAD, IBV_WR_RDMA_WRITE, &st->cq_head, 4,
+		  &s->ready.doorbells, s->ready.doorbell_stride);
+}
+
+int dbi_queue_setup(struct dbi_session *s)
+{
+	unsigned int depth = s->ready.depth;
+	size_t data = (size_t)depth * DBI_MAX_TRANSFER;
+	/* One stage per slot, and the reaper's. */
+	size_t stage = (depth + 1) * sizeof(struct dbi_cmd_stage);
+	size_t run = depth * sizeof(struct dbnvme_cqe);
+	uint8_t *p;
+
+	p = aligned_alloc(4096, data + stage + run);
+	if (!p)
+		return -ENOMEM;
+	memset(p, 0, data + stage + run);
+	s->qmem.data = p;
+	s->qmem.stage = (struct dbi_cmd_stage *)(p + data);
+	s->qmem.cq_run = (struct dbnvme_cqe *)(p + data + stage);
+	s->qmem.mr = ibv_reg_mr(s->pd, p, data + stage + run,
+				IBV_ACCESS_LOCAL_WRITE);
+	return s->qmem.mr ? 0 : -errno;
+}
+
+void dbi_queue_teardown(struct dbi_session *s)
+{
+	if (s->qmem.mr)
+		ibv_dereg_mr(s->qmem.mr);
+	free(s->qmem.data);
+	s->qmem = (struct dbi_queue_mem){ 0 };
+}
+
+int dbi_queue_submit(struct dbi_session *s, unsigned int slot, uint64_t slba,
+		     uint32_t nblocks)
+{
+	const struct db_ready *r = &s->ready;
+	struct dbi_cmd *cmd = &s->cmds[slot];
+	struct dbi_cmd_stage *st = &s->qmem.stage[slot];
+	uint8_t *data = s->qmem.data + (size_t)slot * DBI_MAX_TRANSFER;
+	uint64_t at = (uint64_t)slot * r->slot_size;
+	struct wr_chain c;
+
+	c.n = 0;
+	chain_cq_head(&c, s, st);
+	if (cmd->opcode == NVME_CMD_WRITE)
+		chain_add(&c, s, WR_DATA, IBV_WR_RDMA_WRITE, data, cmd->bytes,
+			  &r->data, at);
+	dbnvme_build_io(&st->sqe, cmd->opcode, r->nsid,
+			__builtin_ctz(r->block_size), slba, nblocks,
+			r->data_iova + at);
+	st->sqe.cid = cmd->cid;
+	chain_add(&c, s, WR_SQE, IBV_WR_RDMA_WRITE, &st->sqe,
+		  sizeof(struct dbnvme_sqe), &r->sq,
+		  (uint64_t)s->sq_tail * sizeof(struct dbnvme_sqe));
+	s->sq_tail = (s->sq_tail + 1) % r->depth;
+
+	if (s->mode == DB_MODE_ONE_SIDED) {
+		st->sq_tail = s->sq_tail;
+		chain_add(&c, s, WR_RING, IBV_WR_RDMA_WRITE, &st->sq_tail, 4,
+			  &r->doorbells, 0);
+	} else {
+		/* The target rings both doorbells from the message. */
+		dbi_cq_head_due(s);
+		st->ring = (struct db_msg){
+			.magic = DB_PROTO_MAGIC,
+			.type = DB_MSG_RING,
+			.tag = s->next_tag++,
+			.ring = { .sq_tail = s->sq_tail,
+				  .cq_head = s->cq_head_rung },
+		};
+		chain_add(&c, s, WR_RING, IBV_WR_SEND, &st->ring,
+			  sizeof(st->ring), NULL, 0);
+	}
+	return dbi_post(s, c.wr);
+}
+
+/*
+ * Post READs of the CQ entries from the head over @n commands, into
+ * cq_run, behind what @c holds, and, with one Read in flight, of its
+ * data; then wait.
+ */
+static int read_cq_run(struct dbi_session *s, struct wr_chain *c,
+		       unsigned int n, int fetch_slot)
+{
+	const struct db_ready *r = &s->ready;
+	const unsigned int esz = sizeof(struct dbnvme_cqe);
+	unsigned int first = n;
+
+	if (s->cq_head + n > r->depth)
+		first = r->depth - s->cq_head;
+	chain_add(c, s, WR_POLL, IBV_WR_RDMA_READ, s->qmem.cq_run, first * esz,
+		  &r->cq, s->cq_head * esz);
+	if (first < n)
+		chain_add(c, s, WR_POLL, IBV_WR_RDMA_READ,
+			  s->qmem.cq_run + first, (n - first) * esz, &r->cq, 0);
+	if (fetch_slot >= 0)
+		chain_add(c, s, WR_FETCH, IBV_WR_RDMA_READ,
+			  s->qmem.data + (size_t)fetch_slot * DBI_MAX_TRANSFER,
+			  s->cmds[fetch_slot].bytes, &r->data,
+			  (uint64_t)fetch_slot * r->slot_size);
+	return dbi_post_wait(s, c->wr);
+}
+
+/* The Read in flight if it is the only command in flight, else -1. */
+static int lone_read(const struct dbi_session *s, unsigned int in_flight)
+{
+	unsigned int i;
+
+	if (in_flight != 1)
+		return -1;
+	for (i = 0; i < s->ready.depth; i++)
+		if (s->cmds[i].busy && !s->cmds[i].done)
+			return s->cmds[i].opcode == NVME_CMD_READ &&
+					       s->cmds[i].buf ?
+				       (int)i :
+				       -1;
+	return -1;
+}
+
+/* Fetch the data of the Reads in @slots that completed well. */
+static int fetch_reads(struct dbi_session *s, const unsigned int *slots,
+		       unsigned int n, int fetched)
+{
+	struct wr_chain c;
+	unsigned int i;
+	int ret;
+
+	c.n = 0;
+	for (i = 0; i < n; i++) {
+		struct dbi_cmd *cmd = &s->cmds[slots[i]];
+
+		if (cmd->opcode != NVME_CMD_READ || !cmd->buf || cmd->status ||
+		    (int)slots[i] == fetched)
+			continue;
+		chain_add(&c, s, WR_FETCH, IBV_WR_RDMA_READ,
+			  s->qmem.data + (size_t)slots[i] * DBI_MAX_TRANSFER,
+			  cmd->bytes, &s->ready.data,
+			  (uint64_t)slots[i] * s->ready.slot_size);
+	}
+	if (c.n) {
+		ret = dbi_post_wait(s, c.wr);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < n; i++) {
+		struct dbi_cmd *cmd = &s->cmds[slots[i]];
+
+		if (cmd->opcode == NVME_CMD_READ && cmd->buf && !cmd->status)
+			memcpy(cmd->buf,
+			       s->qmem.data +
+				       (size_t)slots[i] * DBI_MAX_TRANSFER,
+			       cmd->bytes);
+	}
+	return 0;
+}
+
+int dbi_queue_reap(struct dbi_session *s, unsigned int max)
+{
+	uint64_t limit = util_now_ms() + s->timeout_ms;
+	unsigned int in_flight = 0, rereads = 0, n = 0, i, slot;
+	unsigned int slots[DBI_MAX_DEPTH];
+	struct dbnvme_cqe cqe;
+	struct wr_chain c;
+	int fetch, ret;
+
+	for (i = 0; i < s->ready.depth; i++)
+		in_flight += s->cmds[i].busy && !s->cmds[i].done;
+	if (!in_flight)
+		return 0;
+	fetch = lone_read(s, in_flight);
+	while (!n) {
+		c.n = 0;
+		chain_cq_head(&c, s, &s->qmem.stage[s->ready.depth]);
+		ret = read_cq_run(s, &c, in_flight, fetch);
+		if (ret)
+			return ret;
+		for (i = 0; i < in_flight && n < max; i++) {
+			/* One snapshot: the checks and the result agree. */
+			cqe = s->qmem.cq_run[i];
+			ret = dbi_cqe_check(s, &cqe, s->phase, &rereads, &slot);
+			if (ret == DBI_CQE_FOREIGN)
+				return -EBADMSG;
+			if (ret == DBI_CQE_NOT_YET)
+				break;
+			s->cmds[slot].done = true;
+			s->cmds[slot].status = NVME_CQE_STATUS(cqe.status);
+			slots[n++] = slot;
+			rereads = 0;
+			dbi_cq_consume(s);
+		}
+		if (!n && util_now_ms() > limit)
+			return -ETIMEDOUT;
+	}
+	return fetch_reads(s, slots, n, fetch);
+}
