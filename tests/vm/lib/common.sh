@@ -43,8 +43,10 @@ build_tool() {
 	if [ "$first" != "$DOORBELL_BUILD" ]; then
 		{
 			echo "$DOORBELL_BUILD"
-			# Not into the VM runs' artifacts or CMake's own files.
-			find "$DOORBELL_BUILD" \( -name vm-artifacts -o -name CMakeFiles \) \
+			# Not into the VM runs' artifacts, CMake's own files or
+			# packages.plain-install's build and install of its own.
+			find "$DOORBELL_BUILD" \( -name vm-artifacts -o \
+				-name CMakeFiles -o -name plain-install \) \
 				-prune -o -type f -perm -u+x -print 2>/dev/null
 		} >"$list.tmp"
 		mv "$list.tmp" "$list"
