@@ -46,7 +46,16 @@ struct dbi_options {
 	enum dbi_mode mode; /* default DBI_MODE_ONE_SIDED */
 	uint16_t depth; /* NVMe queue depth; 0: target's choice */
 	unsigned int timeout_ms; /* per step; 0: 5000 */
+	unsigned int flags; /* DBI_F_* */
 };
+
+/*
+ * Time the first CQ read of a completion by the service times measured
+ * so far, instead of reading at once and again until a completion shows.
+ * Saves RDMA READs when service times are steady; see
+ * doorbell_initiator(3) for what it did where they are not.
+ */
+#define DBI_F_TIMED_POLL 0x1u
 
 /*
  * Connect and wait for the target's READY.  Errors: -EINVAL (bad
@@ -110,6 +119,19 @@ int dbi_submit_write(struct dbi_session *s, uint64_t slba, uint32_t nblocks,
 int dbi_complete(struct dbi_session *s, struct dbi_completion *done,
 		 unsigned int max);
 unsigned int dbi_in_flight(const struct dbi_session *s);
+
+/* What a session has posted so far: its RDMA operations per command. */
+struct dbi_session_stats {
+	uint64_t commands; /* completed */
+	uint64_t rdma_writes; /* data, SQEs and doorbells */
+	uint64_t rdma_reads; /* CQ reads and data fetches */
+	uint64_t cq_reads; /* of rdma_reads, reads of the CQ */
+	uint64_t empty_cq_reads; /* of cq_reads, those that found nothing */
+	uint64_t sends; /* protocol messages: rings, commands */
+};
+
+void dbi_session_stats(const struct dbi_session *s,
+		       struct dbi_session_stats *stats);
 
 /* What the target reports of its CPU time and this session's commands. */
 struct dbi_target_stats {

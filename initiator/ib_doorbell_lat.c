@@ -11,7 +11,10 @@
  *    buffer.
  * B. The storage round trip of a 4 KiB Read with the data at the
  *    initiator: one-sided against a target whose CPU runs the command and
- *    answers with RDMA WRITE and SEND, busy-polling or event-driven.
+ *    answers with RDMA WRITE and SEND, busy-polling or event-driven, and
+ *    against one-sided with CQ reads timed by the service times measured
+ *    (DBI_F_TIMED_POLL), to show what that saves in RDMA READs and costs
+ *    in latency.
  *
  * Modes take turns in rounds, each on a fresh connection (a busy-polling
  * target thread spins for as long as its session lives, so only one
@@ -28,6 +31,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "doorbell_initiator.h"
 #include "parse.h"
 
@@ -35,12 +39,14 @@
 
 struct mode_run {
 	enum dbi_mode mode;
+	unsigned int flags; /* DBI_F_* */
 	const char *label;
 	double *us; /* one sample per command */
 	unsigned int n;
 	double *round_typical; /* each round's median */
 	double target_cpu_ns; /* summed over rounds */
 	uint64_t target_sleeps;
+	uint64_t rdma_ops, cq_reads; /* the initiator's, summed over rounds */
 };
 
 struct bench {
@@ -52,14 +58,6 @@ struct bench {
 	uint64_t blocks;
 	void *buf;
 };
-
-static double now_us(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -99,12 +97,14 @@ static int run_round(struct bench *b, struct mode_run *m, bool table_a,
 {
 	struct dbi_options o = b->opts;
 	struct dbi_target_stats st[2];
+	struct dbi_session_stats ss[2];
 	struct dbi_session *s;
 	unsigned int i;
 	double t0;
 	int ret;
 
 	o.mode = m->mode;
+	o.flags = m->flags;
 	ret = dbi_connect(&o, &s);
 	if (ret) {
 		fprintf(stderr, "ib_doorbell_lat: connecting in mode %s: %s\n",
@@ -115,11 +115,13 @@ static int run_round(struct bench *b, struct mode_run *m, bool table_a,
 		ret = one_command(b, s, table_a, i);
 	if (!ret)
 		ret = dbi_target_stats(s, &st[0]);
+	dbi_session_stats(s, &ss[0]);
 	for (i = 0; i < count && !ret; i++) {
-		t0 = now_us();
+		t0 = util_now_ns() / 1e3;
 		ret = one_command(b, s, table_a, m->n);
-		m->us[m->n++] = now_us() - t0;
+		m->us[m->n++] = util_now_ns() / 1e3 - t0;
 	}
+	dbi_session_stats(s, &ss[1]);
 	if (!ret)
 		ret = dbi_target_stats(s, &st[1]);
 	if (ret) {
@@ -128,6 +130,10 @@ static int run_round(struct bench *b, struct mode_run *m, bool table_a,
 	} else {
 		m->target_cpu_ns += st[1].thread_cpu_ns - st[0].thread_cpu_ns;
 		m->target_sleeps += st[1].thread_sleeps - st[0].thread_sleeps;
+		m->rdma_ops += ss[1].rdma_writes + ss[1].rdma_reads +
+			       ss[1].sends - ss[0].rdma_writes -
+			       ss[0].rdma_reads - ss[0].sends;
+		m->cq_reads += ss[1].cq_reads - ss[0].cq_reads;
 	}
 	dbi_disconnect(s);
 	return ret;
@@ -135,6 +141,7 @@ static int run_round(struct bench *b, struct mode_run *m, bool table_a,
 
 struct summary {
 	double min, max, typical, avg, stdev, p99, p999, cpu_us, wakeups;
+	double rdma_ops, cq_reads; /* per command */
 };
 
 static void summarize(struct mode_run *m, struct summary *r)
@@ -156,25 +163,29 @@ static void summarize(struct mode_run *m, struct summary *r)
 	r->p999 = m->us[(unsigned int)(m->n * 0.999)];
 	r->cpu_us = m->target_cpu_ns / 1000.0 / m->n;
 	r->wakeups = (double)m->target_sleeps / m->n;
+	r->rdma_ops = (double)m->rdma_ops / m->n;
+	r->cq_reads = (double)m->cq_reads / m->n;
 }
 
 static void print_header(void)
 {
 	printf(" %-16s %-7s %-11s %-11s %-11s %-15s %-11s %-13s "
-	       "%-20s %-22s %-20s %s\n",
+	       "%-20s %-22s %-20s %-18s %-12s %s\n",
 	       "mode", "#bytes", "#iterations", "t_min[usec]", "t_max[usec]",
 	       "t_typical[usec]", "t_avg[usec]", "t_stdev[usec]",
 	       "99% percentile[usec]", "99.9% percentile[usec]",
-	       "target_cpu[usec/cmd]", "target_wakeups/cmd");
+	       "target_cpu[usec/cmd]", "target_wakeups/cmd", "rdma_ops/cmd",
+	       "cq_reads/cmd");
 }
 
 static void print_row(const struct mode_run *m, const struct summary *r,
 		      uint32_t bytes)
 {
 	printf(" %-16s %-7u %-11u %-11.2f %-11.2f %-15.2f %-11.2f %-13.2f "
-	       "%-20.2f %-22.2f %-20.2f %.2f\n",
+	       "%-20.2f %-22.2f %-20.2f %-18.2f %-12.2f %.2f\n",
 	       m->label, bytes, m->n, r->min, r->max, r->typical, r->avg,
-	       r->stdev, r->p99, r->p999, r->cpu_us, r->wakeups);
+	       r->stdev, r->p99, r->p999, r->cpu_us, r->wakeups, r->rdma_ops,
+	       r->cq_reads);
 }
 
 static int run_table(struct bench *b, struct mode_run *modes,
@@ -233,27 +244,29 @@ static void print_ratio(const char *what, const struct mode_run *xm,
 }
 
 /*
- * One table: its three modes in turns, the rows, and how the first mode
- * compares with the other two (@ratio1, @ratio2 introduce the lines).
+ * One table: its @n modes in turns, the rows, and how the first mode
+ * compares with each other one (@ratio[i - 1] introduces the line of
+ * mode i).
  */
-static int run_and_print(struct bench *b, struct mode_run *m, bool table_a,
-			 uint32_t bytes, const char *title, const char *ratio1,
-			 const char *ratio2)
+static int run_and_print(struct bench *b, struct mode_run *m, unsigned int n,
+			 bool table_a, uint32_t bytes, const char *title,
+			 const char *const *ratio)
 {
-	struct summary s[3];
+	struct summary s[4];
 	unsigned int i;
 	int ret;
 
-	ret = run_table(b, m, 3, table_a, s);
+	ret = run_table(b, m, n, table_a, s);
 	if (!ret) {
 		printf("\n%s\n", title);
 		print_header();
-		for (i = 0; i < 3; i++)
+		for (i = 0; i < n; i++)
 			print_row(&m[i], &s[i], bytes);
-		print_ratio(ratio1, &m[0], &m[1], &s[0], &s[1], b->rounds);
-		print_ratio(ratio2, &m[0], &m[2], &s[0], &s[2], b->rounds);
+		for (i = 1; i < n; i++)
+			print_ratio(ratio[i - 1], &m[0], &m[i], &s[0], &s[i],
+				    b->rounds);
 	}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < n; i++) {
 		free(m[i].us);
 		free(m[i].round_typical);
 	}
@@ -268,11 +281,13 @@ static int table_a(struct bench *b)
 		{ .mode = DBI_MODE_RING_EVENT, .label = "send+event" },
 	};
 
-	return run_and_print(
-		b, m, true, b->block_size,
-		"A. Doorbell path: SQE by RDMA WRITE, CQ polled "
-		"by RDMA READ; only the ring differs",
-		"CPU ring, busy-polling:", "CPU ring, event-driven:");
+	static const char *const ratio[] = { "CPU ring, busy-polling:",
+					     "CPU ring, event-driven:" };
+
+	return run_and_print(b, m, 3, true, b->block_size,
+			     "A. Doorbell path: SQE by RDMA WRITE, CQ polled "
+			     "by RDMA READ; only the ring differs",
+			     ratio);
 }
 
 static int table_b(struct bench *b)
@@ -282,15 +297,21 @@ static int table_b(struct bench *b)
 		{ .mode = DBI_MODE_TWO_SIDED_BUSY, .label = "two-sided-busy" },
 		{ .mode = DBI_MODE_TWO_SIDED_EVENT,
 		  .label = "two-sided-event" },
+		{ .mode = DBI_MODE_ONE_SIDED,
+		  .flags = DBI_F_TIMED_POLL,
+		  .label = "one-sided-timed" },
 	};
+	static const char *const ratio[] = { "against busy-polling:",
+					     "against event-driven:",
+					     "against timed CQ reads:" };
 	char title[80];
 
 	snprintf(title, sizeof(title),
 		 "B. Storage round trip: %u-byte Read, "
 		 "data at the initiator",
 		 b->nblocks_b * b->block_size);
-	return run_and_print(b, m, false, b->nblocks_b * b->block_size, title,
-			     "against busy-polling:", "against event-driven:");
+	return run_and_print(b, m, 4, false, b->nblocks_b * b->block_size,
+			     title, ratio);
 }
 
 static void usage(FILE *f)

@@ -109,6 +109,7 @@ static int collect(struct dbi_session *s, struct dbi_completion *done,
 						     .status = cmd->status };
 		cmd->busy = false;
 		s->nr_busy--;
+		s->stats.commands++;
 	}
 	return n;
 }

@@ -67,6 +67,7 @@ struct dbi_cmd {
 	uint32_t bytes;
 	void *buf; /* the caller's: a Read's data goes there */
 	uint64_t tag;
+	uint64_t submitted_ns; /* when it was rung */
 	int status;
 };
 
@@ -83,6 +84,18 @@ struct dbi_queue_mem {
 	struct ibv_mr *mr;
 };
 
+/*
+ * The last DBI_RECENT samples of a time, and the least of them: on this
+ * kind of machine times have a long tail, which an average would follow
+ * for many samples after each outlier.
+ */
+#define DBI_RECENT 16
+struct dbi_recent {
+	uint64_t ns[DBI_RECENT];
+	unsigned int next;
+	uint64_t least; /* 0: no sample yet */
+};
+
 struct dbi_session {
 	struct rdma_event_channel *channel;
 	struct rdma_cm_id *id;
@@ -92,6 +105,7 @@ struct dbi_session {
 	struct ibv_mr *stage_mr;
 	enum db_mode mode;
 	unsigned int timeout_ms;
+	unsigned int flags; /* DBI_F_* */
 	struct db_ready ready;
 	uint32_t max_blocks; /* per command */
 
@@ -111,6 +125,16 @@ struct dbi_session {
 	uint16_t cq_unrung; /* CQEs consumed since */
 	uint16_t next_cid;
 	uint16_t next_tag;
+
+	/*
+	 * When to read the CQ (poll.c): the least of the recent times from
+	 * a command's ring to the CQ read that found it done, sampled where
+	 * the read reaches the target, and of a CQ read's round trip; 0
+	 * until measured.
+	 */
+	struct dbi_recent service, cq_rtt;
+
+	struct dbi_session_stats stats;
 
 	/*
 	 * A target's answer can complete before the ack of the request it
@@ -191,6 +215,24 @@ int dbi_geometry_check(const struct db_ready *r, uint32_t *max_blocks);
 int dbi_extent_check(const struct db_ready *r, uint64_t slba, uint32_t nblocks);
 /* The blocks of the next command of a request with @nblocks left. */
 uint32_t dbi_chunk_blocks(uint32_t nblocks, uint32_t max_blocks);
+
+/*
+ * When the next CQ read should leave, on the monotonic clock in ns, so
+ * that it reaches the target as the first command in flight is due to
+ * complete; 0: at once (poll.c).
+ */
+uint64_t dbi_cq_read_due(const struct dbi_session *s);
+/*
+ * A CQ read posted at @posted_ns came back at @back_ns: fold its round
+ * trip in, and for each command it found done, its service time;
+ * @missed: an earlier read of this reap found nothing.
+ */
+void dbi_cq_read_done(struct dbi_session *s, uint64_t posted_ns,
+		      uint64_t back_ns);
+void dbi_service_sample(struct dbi_session *s, const struct dbi_cmd *cmd,
+			uint64_t posted_ns, bool missed);
+/* Add @ns to @r's samples, the oldest giving way. */
+void dbi_recent_add(struct dbi_recent *r, uint64_t ns);
 
 /* The queue modes' registered memory, sized by the granted depth. */
 int dbi_queue_setup(struct dbi_session *s);

@@ -17,6 +17,7 @@
  * the data before the CQE.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,6 +122,7 @@ int dbi_queue_submit(struct dbi_session *s, unsigned int slot, uint64_t slba,
 			__builtin_ctz(r->block_size), slba, nblocks,
 			r->data_iova + at);
 	st->sqe.cid = cmd->cid;
+	cmd->submitted_ns = util_now_ns();
 	chain_add(&c, s, WR_SQE, IBV_WR_RDMA_WRITE, &st->sqe,
 		  sizeof(struct dbnvme_sqe), &r->sq,
 		  (uint64_t)s->sq_tail * sizeof(struct dbnvme_sqe));
@@ -231,6 +233,8 @@ int dbi_queue_reap(struct dbi_session *s, unsigned int max)
 	uint64_t limit = util_now_ms() + s->timeout_ms;
 	unsigned int in_flight = 0, rereads = 0, n = 0, i, slot;
 	unsigned int slots[DBI_MAX_DEPTH];
+	uint64_t due, posted;
+	bool missed = false;
 	struct dbnvme_cqe cqe;
 	struct wr_chain c;
 	int fetch, ret;
@@ -240,12 +244,26 @@ int dbi_queue_reap(struct dbi_session *s, unsigned int max)
 	if (!in_flight)
 		return 0;
 	fetch = lone_read(s, in_flight);
+	/* The first read waits for the oldest command to be due. */
+	due = dbi_cq_read_due(s);
+	if (due > util_now_ns() + (uint64_t)s->timeout_ms * 1000000)
+		due = 0;
+	/*
+	 * Yielding, not spinning: the RDMA device's own work may be queued
+	 * on this CPU (Soft-RoCE's tasks are), and a busy loop in user
+	 * space would hold it off until the scheduler's tick.
+	 */
+	while (util_now_ns() < due)
+		sched_yield();
 	while (!n) {
 		c.n = 0;
 		chain_cq_head(&c, s, &s->qmem.stage[s->ready.depth]);
+		posted = util_now_ns();
 		ret = read_cq_run(s, &c, in_flight, fetch);
 		if (ret)
 			return ret;
+		dbi_cq_read_done(s, posted, util_now_ns());
+		s->stats.cq_reads++;
 		for (i = 0; i < in_flight && n < max; i++) {
 			/* One snapshot: the checks and the result agree. */
 			cqe = s->qmem.cq_run[i];
@@ -256,11 +274,16 @@ int dbi_queue_reap(struct dbi_session *s, unsigned int max)
 				break;
 			s->cmds[slot].done = true;
 			s->cmds[slot].status = NVME_CQE_STATUS(cqe.status);
+			dbi_service_sample(s, &s->cmds[slot], posted, missed);
 			slots[n++] = slot;
 			rereads = 0;
 			dbi_cq_consume(s);
 		}
-		if (!n && util_now_ms() > limit)
+		if (n)
+			break;
+		s->stats.empty_cq_reads++;
+		missed = true;
+		if (util_now_ms() > limit)
 			return -ETIMEDOUT;
 	}
 	return fetch_reads(s, slots, n, fetch);

@@ -61,17 +61,34 @@ static int dbi_next_ok_wc(struct dbi_session *s, struct ibv_wc *wc)
 	return ret;
 }
 
+/* Post the chain @wr, counting its operations in the session's stats. */
+static int dbi_post_chain(struct dbi_session *s, struct ibv_send_wr *wr)
+{
+	struct ibv_send_wr *bad, *w;
+
+	for (w = wr; w; w = w->next) {
+		if (w->opcode == IBV_WR_RDMA_READ)
+			s->stats.rdma_reads++;
+		else if (w->opcode == IBV_WR_RDMA_WRITE)
+			s->stats.rdma_writes++;
+		else
+			s->stats.sends++;
+	}
+	return ibv_post_send(s->id->qp, wr, &bad) ? -errno : 0;
+}
+
 int dbi_post_wait(struct dbi_session *s, struct ibv_send_wr *wr)
 {
-	struct ibv_send_wr *bad, *last = wr;
+	struct ibv_send_wr *last = wr;
 	struct ibv_wc wc;
 	int ret;
 
 	while (last->next)
 		last = last->next;
 	last->send_flags |= IBV_SEND_SIGNALED;
-	if (ibv_post_send(s->id->qp, wr, &bad))
-		return -errno;
+	ret = dbi_post_chain(s, wr);
+	if (ret)
+		return ret;
 	for (;;) {
 		ret = dbi_next_ok_wc(s, &wc);
 		if (ret)
@@ -89,9 +106,7 @@ int dbi_post_wait(struct dbi_session *s, struct ibv_send_wr *wr)
 
 int dbi_post(struct dbi_session *s, struct ibv_send_wr *wr)
 {
-	struct ibv_send_wr *bad;
-
-	return ibv_post_send(s->id->qp, wr, &bad) ? -errno : 0;
+	return dbi_post_chain(s, wr);
 }
 
 static int dbi_post_recv(struct dbi_session *s, unsigned int slot)
@@ -310,13 +325,15 @@ int dbi_connect(const struct dbi_options *o, struct dbi_session **sp)
 	struct db_msg msg;
 	int reason = 0, ret;
 
-	if (!o || !o->server || o->mode > DBI_MODE_TWO_SIDED_EVENT)
+	if (!o || !o->server || o->mode > DBI_MODE_TWO_SIDED_EVENT ||
+	    (o->flags & ~DBI_F_TIMED_POLL))
 		return -EINVAL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->mode = o->mode ? (enum db_mode)o->mode : DB_MODE_ONE_SIDED;
 	s->timeout_ms = o->timeout_ms ? o->timeout_ms : DBI_DEFAULT_TIMEOUT_MS;
+	s->flags = o->flags;
 	req.mode = s->mode;
 	req.depth = o->depth;
 	s->channel = rdma_create_event_channel();
@@ -407,6 +424,12 @@ uint32_t dbi_max_transfer(const struct dbi_session *s)
 uint16_t dbi_queue_id(const struct dbi_session *s)
 {
 	return s->ready.qid;
+}
+
+void dbi_session_stats(const struct dbi_session *s,
+		       struct dbi_session_stats *stats)
+{
+	*stats = s->stats;
 }
 
 uint16_t dbi_queue_depth(const struct dbi_session *s)

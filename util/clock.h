@@ -17,4 +17,13 @@ static inline uint64_t util_now_ms(void)
 	return t.tv_sec * 1000ull + t.tv_nsec / 1000000;
 }
 
+/* Nanoseconds on the monotonic clock: for short intervals. */
+static inline uint64_t util_now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000ull + t.tv_nsec;
+}
+
 #endif
