@@ -14,8 +14,7 @@ static int cmd_slot(const struct dbi_session *s, uint16_t cid)
 	unsigned int i;
 
 	for (i = 0; i < s->ready.depth; i++)
-		if (s->cmds[i].busy && !s->cmds[i].done &&
-		    s->cmds[i].cid == cid)
+		if (dbi_cmd_in_flight(&s->cmds[i]) && s->cmds[i].cid == cid)
 			return i;
 	return -1;
 }

@@ -9,12 +9,6 @@
 
 #include "private.h"
 
-static bool two_sided(const struct dbi_session *s)
-{
-	return s->mode == DB_MODE_TWO_SIDED_BUSY ||
-	       s->mode == DB_MODE_TWO_SIDED_EVENT;
-}
-
 /* A free slot for a new command, or -EAGAIN with depth - 1 in flight. */
 static int take_slot(struct dbi_session *s)
 {
@@ -57,7 +51,7 @@ static int dbi_submit(struct dbi_session *s, uint8_t opcode, uint64_t slba,
 		.buf = buf,
 		.tag = tag,
 	};
-	if (two_sided(s)) {
+	if (dbi_two_sided(s)) {
 		/*
 		 * The target's thread runs it start to end: done already,
 		 * unless the exchange itself failed.
@@ -69,8 +63,7 @@ static int dbi_submit(struct dbi_session *s, uint8_t opcode, uint64_t slba,
 		cmd->done = true;
 	} else {
 		if (opcode == NVME_CMD_WRITE)
-			memcpy(s->qmem.data + (size_t)slot * DBI_MAX_TRANSFER,
-			       buf, cmd->bytes);
+			memcpy(dbi_slot_data(s, slot), buf, cmd->bytes);
 		ret = dbi_queue_submit(s, slot, slba, nblocks);
 		if (ret)
 			return ret;

@@ -3,10 +3,10 @@
  * When to read the CQ.  Reading it again at once until a completion
  * shows costs an RDMA READ per round trip for the whole service time of
  * a command: under TCG a 4 KiB Read takes several round trips.  With
- * DBI_F_TIMED_POLL the first read of a reap leaves when the oldest command in flight is
- * due by the shortest recent service time, less an eighth and less half
- * a read's round trip, so that it reaches the target about as the
- * completion lands.  A read that finds nothing is followed by the next
+ * DBI_F_TIMED_POLL the first read of a reap leaves when the oldest
+ * command in flight is due by the shortest recent service time, less an
+ * eighth and less half a read's round trip, so that it reaches the
+ * target about as the completion lands.  A read that finds nothing is followed by the next
  * at once, as before: aiming early costs a read, aiming late the
  * command's latency.
  *
@@ -67,7 +67,7 @@ uint64_t dbi_cq_read_due(const struct dbi_session *s)
 	if (!(s->flags & DBI_F_TIMED_POLL) || !service)
 		return 0;
 	for (i = 0; i < s->ready.depth; i++)
-		if (s->cmds[i].busy && !s->cmds[i].done &&
+		if (dbi_cmd_in_flight(&s->cmds[i]) &&
 		    s->cmds[i].submitted_ns < oldest)
 			oldest = s->cmds[i].submitted_ns;
 	if (oldest == UINT64_MAX)

@@ -71,6 +71,12 @@ struct dbi_cmd {
 	int status;
 };
 
+/* Submitted and not yet seen complete: its CQ entry is still to come. */
+static inline bool dbi_cmd_in_flight(const struct dbi_cmd *cmd)
+{
+	return cmd->busy && !cmd->done;
+}
+
 /*
  * The registered memory of the queue modes, one allocation and one MR
  * sized by the granted depth: a data buffer per slot, a stage per slot
@@ -145,9 +151,26 @@ struct dbi_session {
 	unsigned int nr_early_recv;
 };
 
+/* The target's thread runs every command of the session. */
+static inline bool dbi_two_sided(const struct dbi_session *s)
+{
+	return s->mode == DB_MODE_TWO_SIDED_BUSY ||
+	       s->mode == DB_MODE_TWO_SIDED_EVENT;
+}
+
+/* The registered buffer that command slot @slot stages its data in. */
+static inline uint8_t *dbi_slot_data(const struct dbi_session *s,
+				     unsigned int slot)
+{
+	return s->qmem.data + (size_t)slot * DBI_MAX_TRANSFER;
+}
+
 /* Post @wr (a chain; its last one signaled) and wait for that one. */
 int dbi_post_wait(struct dbi_session *s, struct ibv_send_wr *wr);
-/* Post @wr (a chain) unsignaled: a later signaled one retires it. */
+/*
+ * Post @wr (a chain) unsignaled: a later signaled one retires it.  Both
+ * posts count the chain's operations in the session's stats.
+ */
 int dbi_post(struct dbi_session *s, struct ibv_send_wr *wr);
 /* Wait for a message of @type; repost its receive buffer. */
 int dbi_recv_wait(struct dbi_session *s, uint8_t type, struct db_msg *msg);

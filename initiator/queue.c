@@ -109,7 +109,7 @@ int dbi_queue_submit(struct dbi_session *s, unsigned int slot, uint64_t slba,
 	const struct db_ready *r = &s->ready;
 	struct dbi_cmd *cmd = &s->cmds[slot];
 	struct dbi_cmd_stage *st = &s->qmem.stage[slot];
-	uint8_t *data = s->qmem.data + (size_t)slot * DBI_MAX_TRANSFER;
+	uint8_t *data = dbi_slot_data(s, slot);
 	uint64_t at = (uint64_t)slot * r->slot_size;
 	struct wr_chain c;
 
@@ -169,7 +169,7 @@ static int read_cq_run(struct dbi_session *s, struct wr_chain *c,
 			  s->qmem.cq_run + first, (n - first) * esz, &r->cq, 0);
 	if (fetch_slot >= 0)
 		chain_add(c, s, WR_FETCH, IBV_WR_RDMA_READ,
-			  s->qmem.data + (size_t)fetch_slot * DBI_MAX_TRANSFER,
+			  dbi_slot_data(s, fetch_slot),
 			  s->cmds[fetch_slot].bytes, &r->data,
 			  (uint64_t)fetch_slot * r->slot_size);
 	return dbi_post_wait(s, c->wr);
@@ -183,7 +183,7 @@ static int lone_read(const struct dbi_session *s, unsigned int in_flight)
 	if (in_flight != 1)
 		return -1;
 	for (i = 0; i < s->ready.depth; i++)
-		if (s->cmds[i].busy && !s->cmds[i].done)
+		if (dbi_cmd_in_flight(&s->cmds[i]))
 			return s->cmds[i].opcode == NVME_CMD_READ &&
 					       s->cmds[i].buf ?
 				       (int)i :
@@ -207,8 +207,8 @@ static int fetch_reads(struct dbi_session *s, const unsigned int *slots,
 		    (int)slots[i] == fetched)
 			continue;
 		chain_add(&c, s, WR_FETCH, IBV_WR_RDMA_READ,
-			  s->qmem.data + (size_t)slots[i] * DBI_MAX_TRANSFER,
-			  cmd->bytes, &s->ready.data,
+			  dbi_slot_data(s, slots[i]), cmd->bytes,
+			  &s->ready.data,
 			  (uint64_t)slots[i] * s->ready.slot_size);
 	}
 	if (c.n) {
@@ -220,9 +220,7 @@ static int fetch_reads(struct dbi_session *s, const unsigned int *slots,
 		struct dbi_cmd *cmd = &s->cmds[slots[i]];
 
 		if (cmd->opcode == NVME_CMD_READ && cmd->buf && !cmd->status)
-			memcpy(cmd->buf,
-			       s->qmem.data +
-				       (size_t)slots[i] * DBI_MAX_TRANSFER,
+			memcpy(cmd->buf, dbi_slot_data(s, slots[i]),
 			       cmd->bytes);
 	}
 	return 0;
@@ -240,7 +238,7 @@ int dbi_queue_reap(struct dbi_session *s, unsigned int max)
 	int fetch, ret;
 
 	for (i = 0; i < s->ready.depth; i++)
-		in_flight += s->cmds[i].busy && !s->cmds[i].done;
+		in_flight += dbi_cmd_in_flight(&s->cmds[i]);
 	if (!in_flight)
 		return 0;
 	fetch = lone_read(s, in_flight);

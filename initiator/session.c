@@ -61,8 +61,7 @@ static int dbi_next_ok_wc(struct dbi_session *s, struct ibv_wc *wc)
 	return ret;
 }
 
-/* Post the chain @wr, counting its operations in the session's stats. */
-static int dbi_post_chain(struct dbi_session *s, struct ibv_send_wr *wr)
+int dbi_post(struct dbi_session *s, struct ibv_send_wr *wr)
 {
 	struct ibv_send_wr *bad, *w;
 
@@ -86,7 +85,7 @@ int dbi_post_wait(struct dbi_session *s, struct ibv_send_wr *wr)
 	while (last->next)
 		last = last->next;
 	last->send_flags |= IBV_SEND_SIGNALED;
-	ret = dbi_post_chain(s, wr);
+	ret = dbi_post(s, wr);
 	if (ret)
 		return ret;
 	for (;;) {
@@ -102,11 +101,6 @@ int dbi_post_wait(struct dbi_session *s, struct ibv_send_wr *wr)
 		if (wc.wr_id == last->wr_id)
 			return 0;
 	}
-}
-
-int dbi_post(struct dbi_session *s, struct ibv_send_wr *wr)
-{
-	return dbi_post_chain(s, wr);
 }
 
 static int dbi_post_recv(struct dbi_session *s, unsigned int slot)
@@ -363,8 +357,7 @@ int dbi_connect(const struct dbi_options *o, struct dbi_session **sp)
 		ret = -ENOMEM;
 		goto fail;
 	}
-	if (s->mode != DB_MODE_TWO_SIDED_BUSY &&
-	    s->mode != DB_MODE_TWO_SIDED_EVENT) {
+	if (!dbi_two_sided(s)) {
 		ret = dbi_queue_setup(s);
 		if (ret)
 			goto fail;
