@@ -98,7 +98,8 @@ int dbi_read_in_place(struct dbi_session *s, uint64_t slba, uint32_t nblocks);
  * dbi_max_transfer() bytes and returns at once: 0, -EAGAIN when
  * dbi_queue_depth() - 1 commands are in flight already (complete some
  * first), -EINVAL or -ERANGE for a bad extent, or the errno of a lost
- * connection.  A Write's data is copied at submit; a Read's buffer must
+ * connection.  A Write's data is copied at submit (but see
+ * dbi_reg_buffer()); a Read's buffer must
  * stay valid until its completion is returned.  In the two-sided modes
  * the target's thread runs each command before the submit returns.
  */
@@ -120,6 +121,22 @@ int dbi_complete(struct dbi_session *s, struct dbi_completion *done,
 		 unsigned int max);
 unsigned int dbi_in_flight(const struct dbi_session *s);
 
+/*
+ * Caller memory for commands with no copies.  Once @len bytes at @addr
+ * are registered, a read or write whose buffer lies inside them moves
+ * its data by RDMA straight to or from that memory, not through the
+ * library's staging buffers; a Write's buffer must then stay unchanged
+ * until its completion is returned, as a Read's stays valid.  Buffers
+ * outside are staged and copied as before.  dbi_dereg_buffer() refuses
+ * with -EBUSY while a command in flight uses the buffer; buffers still
+ * registered are released by dbi_disconnect().
+ */
+struct dbi_buffer;
+
+int dbi_reg_buffer(struct dbi_session *s, void *addr, size_t len,
+		   struct dbi_buffer **bp);
+int dbi_dereg_buffer(struct dbi_buffer *b);
+
 /* What a session has posted so far: its RDMA operations per command. */
 struct dbi_session_stats {
 	uint64_t commands; /* completed */
@@ -128,6 +145,8 @@ struct dbi_session_stats {
 	uint64_t cq_reads; /* of rdma_reads, reads of the CQ */
 	uint64_t empty_cq_reads; /* of cq_reads, those that found nothing */
 	uint64_t sends; /* protocol messages: rings, commands */
+	/* Since 0.2: data copied between callers' buffers and the stage. */
+	uint64_t copied_bytes;
 };
 
 void dbi_session_stats(const struct dbi_session *s,

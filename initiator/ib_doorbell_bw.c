@@ -6,7 +6,10 @@
  * For each mode and depth, on a fresh connection (a busy-polling target
  * thread spins for as long as its session lives), the initiator keeps
  * DEPTH Reads of SIZE bytes in flight at LBAs spread over the namespace,
- * the data fetched into its own buffers, until ITERS have completed.
+ * the data fetched into its own buffers, until ITERS have completed.  The
+ * buffers are registered with the session, as perftest's are, so the
+ * data lands in them with no copy; a mode's "-staged" row leaves them
+ * unregistered, and the library copies each Read out of its stage.
  * Beside the rates: the target's session thread CPU per I/O, as the
  * target reports it, and the CPU of the whole machine per I/O, from
  * /proc/stat, which counts both ends when they share a machine.
@@ -31,6 +34,7 @@
 struct bw_mode {
 	enum dbi_mode mode;
 	unsigned int flags;
+	bool staged; /* buffers not registered: copied through the stage */
 	const char *label;
 };
 
@@ -51,6 +55,7 @@ struct bw_result {
 	double target_cpu_us; /* per I/O */
 	double machine_cpu_us; /* per I/O */
 	double rdma_ops, cq_reads; /* the initiator's, per I/O */
+	double copied; /* bytes copied through the stage, per I/O */
 };
 
 /* CPU seconds the whole machine has spent outside idle and iowait. */
@@ -140,6 +145,7 @@ static int run_one(struct bw_bench *b, const struct bw_mode *m,
 	struct dbi_target_stats st[2];
 	struct dbi_session_stats ss[2];
 	enum dbi_mode mode = m->mode;
+	struct dbi_buffer *reg;
 	struct dbi_session *s;
 	double *t, t0, cpu0;
 	int ret;
@@ -159,6 +165,15 @@ static int run_one(struct bw_bench *b, const struct bw_mode *m,
 	if (!t) {
 		dbi_disconnect(s);
 		return -ENOMEM;
+	}
+	if (!m->staged) {
+		/* Released with the session. */
+		ret = dbi_reg_buffer(s, b->buf, (size_t)MAX_DEPTH * b->bytes,
+				     &reg);
+		if (ret)
+			fprintf(stderr,
+				"ib_doorbell_bw: registering the buffers: %s\n",
+				dbi_strerror(ret));
 	}
 	if (b->bytes % dbi_block_size(s) || b->bytes > dbi_max_transfer(s)) {
 		fprintf(stderr,
@@ -187,6 +202,8 @@ static int run_one(struct bw_bench *b, const struct bw_mode *m,
 			      b->iters;
 		r->cq_reads =
 			(double)(ss[1].cq_reads - ss[0].cq_reads) / b->iters;
+		r->copied = (double)(ss[1].copied_bytes - ss[0].copied_bytes) /
+			    b->iters;
 		ret = dbi_target_stats(s, &st[1]);
 	}
 	if (!ret)
@@ -220,11 +237,11 @@ static void print_header(struct bw_bench *b)
 	puts("---------------------------------------------------------------"
 	     "------------------------");
 	printf(" %-16s %-5s %-6s %-11s %-15s %-18s %-13s %-9s %-20s %-21s "
-	       "%-12s %s\n",
+	       "%-12s %-12s %s\n",
 	       "mode", "depth", "#bytes", "#iterations", "BW peak[MB/sec]",
 	       "BW average[MB/sec]", "MsgRate[Mpps]", "IOPS",
 	       "target_cpu[usec/IO]", "machine_cpu[usec/IO]", "rdma_ops/IO",
-	       "cq_reads/IO");
+	       "cq_reads/IO", "copied[B/IO]");
 }
 
 static void print_row(struct bw_bench *b, const struct bw_mode *m,
@@ -233,11 +250,11 @@ static void print_row(struct bw_bench *b, const struct bw_mode *m,
 	double ios = b->iters / r->seconds;
 
 	printf(" %-16s %-5u %-6u %-11u %-15.2f %-18.2f %-13.6f %-9.0f "
-	       "%-20.2f %-21.2f %-12.2f %.2f\n",
+	       "%-20.2f %-21.2f %-12.2f %-12.2f %.0f\n",
 	       m->label, depth, b->bytes, b->iters,
 	       r->peak_ios * b->bytes / 1e6, ios * b->bytes / 1e6, ios / 1e6,
 	       ios, r->target_cpu_us, r->machine_cpu_us, r->rdma_ops,
-	       r->cq_reads);
+	       r->cq_reads, r->copied);
 }
 
 static void usage(FILE *f)
@@ -248,8 +265,10 @@ static void usage(FILE *f)
 		"  -s, --size BYTES   bytes per Read (default 4096)\n"
 		"  -d, --depths LIST  depths, comma-separated, 1-%u "
 		"(default 1,2,4,8,16,32)\n"
-		"  -m, --modes LIST   modes, comma-separated (default "
-		"one-sided,one-sided-timed,\n"
+		"  -m, --modes LIST   modes, comma-separated, each also "
+		"as NAME-staged (default\n"
+		"                     one-sided,one-sided-staged,"
+		"one-sided-timed,\n"
 		"                     two-sided-busy,two-sided-event)\n"
 		"  -p, --port PORT    target port (default %s)\n"
 		"  -S, --source ADDR  local address to connect from\n"
@@ -275,22 +294,32 @@ static int parse_depths(char *list, unsigned int *out, unsigned int max)
 
 /*
  * Split @list at commas into at most @max modes: the target's names, and
- * "one-sided-timed", one-sided with DBI_F_TIMED_POLL.
+ * "one-sided-timed", one-sided with DBI_F_TIMED_POLL, each also with
+ * "-staged" behind it for unregistered buffers.
  */
 static int parse_modes(char *list, struct bw_mode *out, unsigned int max)
 {
+	static const char staged[] = "-staged";
+	char name[64], *tok;
 	unsigned int n = 0;
-	char *tok;
+	size_t len;
 
 	for (tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
-		if (n == max)
+		len = strlen(tok);
+		if (n == max || len >= sizeof(name))
 			goto bad;
-		out[n] = (struct bw_mode){ .mode = dbi_mode_parse(tok),
-					   .label = tok };
-		if (!strcmp(tok, "one-sided-timed"))
-			out[n] = (struct bw_mode){ .mode = DBI_MODE_ONE_SIDED,
-						   .flags = DBI_F_TIMED_POLL,
-						   .label = tok };
+		out[n] = (struct bw_mode){ .label = tok };
+		memcpy(name, tok, len + 1);
+		if (len > strlen(staged) &&
+		    !strcmp(tok + len - strlen(staged), staged)) {
+			name[len - strlen(staged)] = 0;
+			out[n].staged = true;
+		}
+		out[n].mode = dbi_mode_parse(name);
+		if (!strcmp(name, "one-sided-timed")) {
+			out[n].mode = DBI_MODE_ONE_SIDED;
+			out[n].flags = DBI_F_TIMED_POLL;
+		}
 		if (!out[n].mode)
 			goto bad;
 		n++;
@@ -314,8 +343,8 @@ int main(int argc, char **argv)
 		{}
 	};
 	char depths[] = "1,2,4,8,16,32";
-	char modes[] =
-		"one-sided,one-sided-timed,two-sided-busy,two-sided-event";
+	char modes[] = "one-sided,one-sided-staged,one-sided-timed,"
+		       "two-sided-busy,two-sided-event";
 	struct bw_bench b = { .iters = 2000, .bytes = 4096 };
 	char *depth_list = depths, *mode_list = modes;
 	struct bw_result r;

@@ -51,23 +51,29 @@ static int dbi_submit(struct dbi_session *s, uint8_t opcode, uint64_t slba,
 		.buf = buf,
 		.tag = tag,
 	};
+	if (buf && cmd->bytes)
+		cmd->ubuf = dbi_buffer_find(s, buf, cmd->bytes);
 	if (dbi_two_sided(s)) {
 		/*
 		 * The target's thread runs it start to end: done already,
 		 * unless the exchange itself failed.
 		 */
-		ret = dbi_remote_command(s, opcode, slba, nblocks, buf);
+		ret = dbi_remote_command(s, cmd, slba, nblocks);
 		if (ret < 0)
 			return ret;
 		cmd->status = ret;
 		cmd->done = true;
 	} else {
-		if (opcode == NVME_CMD_WRITE)
+		if (opcode == NVME_CMD_WRITE && !cmd->ubuf) {
 			memcpy(dbi_slot_data(s, slot), buf, cmd->bytes);
+			s->stats.copied_bytes += cmd->bytes;
+		}
 		ret = dbi_queue_submit(s, slot, slba, nblocks);
 		if (ret)
 			return ret;
 	}
+	if (cmd->ubuf)
+		cmd->ubuf->users++;
 	cmd->busy = true;
 	s->nr_busy++;
 	return 0;
@@ -100,6 +106,8 @@ static int collect(struct dbi_session *s, struct dbi_completion *done,
 			continue;
 		done[n++] = (struct dbi_completion){ .tag = cmd->tag,
 						     .status = cmd->status };
+		if (cmd->ubuf)
+			cmd->ubuf->users--;
 		cmd->busy = false;
 		s->nr_busy--;
 		s->stats.commands++;

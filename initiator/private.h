@@ -56,6 +56,29 @@ struct dbi_cmd_stage {
 };
 
 /*
+ * Caller memory registered with the session's PD (buffer.c).  Commands
+ * whose buffer lies inside use its MR and are counted in @users until
+ * their completion is returned, and it cannot be deregistered meanwhile.
+ */
+struct dbi_buffer {
+	struct dbi_session *session;
+	struct ibv_mr *mr;
+	void *addr;
+	size_t len;
+	unsigned int users;
+	struct dbi_buffer *next; /* the session's list */
+};
+
+/*
+ * The registered buffer that holds all of [@addr, @addr + @len), or NULL:
+ * the data is staged.
+ */
+struct dbi_buffer *dbi_buffer_find(const struct dbi_session *s,
+				   const void *addr, size_t len);
+/* Deregister every buffer left, at disconnect. */
+void dbi_buffers_release(struct dbi_session *s);
+
+/*
  * A command slot of the session: the target's data slot of the same
  * index (data window + index * slot_size), and the command that uses it.
  */
@@ -66,6 +89,7 @@ struct dbi_cmd {
 	uint16_t cid;
 	uint32_t bytes;
 	void *buf; /* the caller's: a Read's data goes there */
+	struct dbi_buffer *ubuf; /* registered memory holding buf, or NULL */
 	uint64_t tag;
 	uint64_t submitted_ns; /* when it was rung */
 	int status;
@@ -141,6 +165,7 @@ struct dbi_session {
 	struct dbi_recent service, cq_rtt;
 
 	struct dbi_session_stats stats;
+	struct dbi_buffer *buffers; /* registered by the caller */
 
 	/*
 	 * A target's answer can complete before the ack of the request it
@@ -272,8 +297,12 @@ int dbi_queue_submit(struct dbi_session *s, unsigned int slot, uint64_t slba,
  * Reads' data in the caller's buffers.
  */
 int dbi_queue_reap(struct dbi_session *s, unsigned int max);
-/* One command run by the target CPU, start to end (two_sided.c). */
-int dbi_remote_command(struct dbi_session *s, uint8_t opcode, uint64_t slba,
-		       uint32_t nblocks, void *data);
+/*
+ * Command @cmd, run by the target CPU start to end (two_sided.c): its
+ * thread moves the data by RDMA to or from the caller's registered buffer,
+ * or the session's stage.
+ */
+int dbi_remote_command(struct dbi_session *s, const struct dbi_cmd *cmd,
+		       uint64_t slba, uint32_t nblocks);
 
 #endif /* DOORBELL_INITIATOR_PRIVATE_H */

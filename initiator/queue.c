@@ -36,17 +36,18 @@ struct wr_chain {
 	unsigned int n;
 };
 
-static struct ibv_send_wr *chain_add(struct wr_chain *c, struct dbi_session *s,
-				     uint64_t id, enum ibv_wr_opcode op,
-				     void *local, uint32_t len,
-				     const struct db_window *win,
-				     uint64_t offset)
+static struct ibv_send_wr *chain_add_mr(struct wr_chain *c,
+					const struct ibv_mr *mr, uint64_t id,
+					enum ibv_wr_opcode op, void *local,
+					uint32_t len,
+					const struct db_window *win,
+					uint64_t offset)
 {
 	struct ibv_send_wr *wr = &c->wr[c->n];
 
 	c->sge[c->n] = (struct ibv_sge){ .addr = (uintptr_t)local,
 					 .length = len,
-					 .lkey = s->qmem.mr->lkey };
+					 .lkey = mr->lkey };
 	*wr = (struct ibv_send_wr){
 		.wr_id = id,
 		.sg_list = &c->sge[c->n],
@@ -61,6 +62,34 @@ static struct ibv_send_wr *chain_add(struct wr_chain *c, struct dbi_session *s,
 		c->wr[c->n - 1].next = wr;
 	c->n++;
 	return wr;
+}
+
+/* ...from or to the session's queue memory. */
+static struct ibv_send_wr *chain_add(struct wr_chain *c, struct dbi_session *s,
+				     uint64_t id, enum ibv_wr_opcode op,
+				     void *local, uint32_t len,
+				     const struct db_window *win,
+				     uint64_t offset)
+{
+	return chain_add_mr(c, s->qmem.mr, id, op, local, len, win, offset);
+}
+
+/*
+ * The data of command @slot between its target slot and the caller's
+ * registered buffer, or the slot's stage.
+ */
+static void chain_data(struct wr_chain *c, struct dbi_session *s,
+		       unsigned int slot, uint64_t id, enum ibv_wr_opcode op)
+{
+	const struct dbi_cmd *cmd = &s->cmds[slot];
+	uint64_t at = (uint64_t)slot * s->ready.slot_size;
+
+	if (cmd->ubuf)
+		chain_add_mr(c, cmd->ubuf->mr, id, op, cmd->buf, cmd->bytes,
+			     &s->ready.data, at);
+	else
+		chain_add(c, s, id, op, dbi_slot_data(s, slot), cmd->bytes,
+			  &s->ready.data, at);
 }
 
 /* The CQ head doorbell, in front of whatever the chain carries next. */
@@ -109,15 +138,13 @@ int dbi_queue_submit(struct dbi_session *s, unsigned int slot, uint64_t slba,
 	const struct db_ready *r = &s->ready;
 	struct dbi_cmd *cmd = &s->cmds[slot];
 	struct dbi_cmd_stage *st = &s->qmem.stage[slot];
-	uint8_t *data = dbi_slot_data(s, slot);
 	uint64_t at = (uint64_t)slot * r->slot_size;
 	struct wr_chain c;
 
 	c.n = 0;
 	chain_cq_head(&c, s, st);
 	if (cmd->opcode == NVME_CMD_WRITE)
-		chain_add(&c, s, WR_DATA, IBV_WR_RDMA_WRITE, data, cmd->bytes,
-			  &r->data, at);
+		chain_data(&c, s, slot, WR_DATA, IBV_WR_RDMA_WRITE);
 	dbnvme_build_io(&st->sqe, cmd->opcode, r->nsid,
 			__builtin_ctz(r->block_size), slba, nblocks,
 			r->data_iova + at);
@@ -168,10 +195,7 @@ static int read_cq_run(struct dbi_session *s, struct wr_chain *c,
 		chain_add(c, s, WR_POLL, IBV_WR_RDMA_READ,
 			  s->qmem.cq_run + first, (n - first) * esz, &r->cq, 0);
 	if (fetch_slot >= 0)
-		chain_add(c, s, WR_FETCH, IBV_WR_RDMA_READ,
-			  dbi_slot_data(s, fetch_slot),
-			  s->cmds[fetch_slot].bytes, &r->data,
-			  (uint64_t)fetch_slot * r->slot_size);
+		chain_data(c, s, fetch_slot, WR_FETCH, IBV_WR_RDMA_READ);
 	return dbi_post_wait(s, c->wr);
 }
 
@@ -206,10 +230,7 @@ static int fetch_reads(struct dbi_session *s, const unsigned int *slots,
 		if (cmd->opcode != NVME_CMD_READ || !cmd->buf || cmd->status ||
 		    (int)slots[i] == fetched)
 			continue;
-		chain_add(&c, s, WR_FETCH, IBV_WR_RDMA_READ,
-			  dbi_slot_data(s, slots[i]), cmd->bytes,
-			  &s->ready.data,
-			  (uint64_t)slots[i] * s->ready.slot_size);
+		chain_data(&c, s, slots[i], WR_FETCH, IBV_WR_RDMA_READ);
 	}
 	if (c.n) {
 		ret = dbi_post_wait(s, c.wr);
@@ -219,9 +240,12 @@ static int fetch_reads(struct dbi_session *s, const unsigned int *slots,
 	for (i = 0; i < n; i++) {
 		struct dbi_cmd *cmd = &s->cmds[slots[i]];
 
-		if (cmd->opcode == NVME_CMD_READ && cmd->buf && !cmd->status)
+		if (cmd->opcode == NVME_CMD_READ && cmd->buf && !cmd->ubuf &&
+		    !cmd->status) {
 			memcpy(cmd->buf, dbi_slot_data(s, slots[i]),
 			       cmd->bytes);
+			s->stats.copied_bytes += cmd->bytes;
+		}
 	}
 	return 0;
 }

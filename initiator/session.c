@@ -379,6 +379,7 @@ void dbi_disconnect(struct dbi_session *s)
 		rdma_destroy_qp(s->id);
 	}
 	dbi_queue_teardown(s);
+	dbi_buffers_release(s);
 	free(s->cmds);
 	if (s->stage_mr)
 		ibv_dereg_mr(s->stage_mr);
@@ -419,8 +420,30 @@ uint16_t dbi_queue_id(const struct dbi_session *s)
 	return s->ready.qid;
 }
 
-void dbi_session_stats(const struct dbi_session *s,
-		       struct dbi_session_stats *stats)
+/*
+ * Version 0.2 added copied_bytes to struct dbi_session_stats.  Programs
+ * built against 0.1 pass the struct without it and get their version.
+ */
+struct dbi_session_stats_0_1 {
+	uint64_t commands, rdma_writes, rdma_reads, cq_reads, empty_cq_reads,
+		sends;
+};
+
+void dbi_session_stats_0_1(const struct dbi_session *s,
+			   struct dbi_session_stats_0_1 *stats);
+void dbi_session_stats_0_2(const struct dbi_session *s,
+			   struct dbi_session_stats *stats);
+
+__attribute__((symver("dbi_session_stats@DOORBELL_INITIATOR_0.1"))) void
+dbi_session_stats_0_1(const struct dbi_session *s,
+		      struct dbi_session_stats_0_1 *stats)
+{
+	memcpy(stats, &s->stats, sizeof(*stats));
+}
+
+__attribute__((symver("dbi_session_stats@@DOORBELL_INITIATOR_0.2"))) void
+dbi_session_stats_0_2(const struct dbi_session *s,
+		      struct dbi_session_stats *stats)
 {
 	*stats = s->stats;
 }

@@ -9,23 +9,28 @@
 
 #include "private.h"
 
-int dbi_remote_command(struct dbi_session *s, uint8_t opcode, uint64_t slba,
-		       uint32_t nblocks, void *data)
+int dbi_remote_command(struct dbi_session *s, const struct dbi_cmd *cmd,
+		       uint64_t slba, uint32_t nblocks)
 {
-	uint32_t bytes = nblocks * s->ready.block_size;
+	/* The target's thread moves the data to or from here by RDMA. */
+	void *at = cmd->ubuf ? cmd->buf : s->stage->data;
+	uint32_t rkey = cmd->ubuf ? cmd->ubuf->mr->rkey : s->stage_mr->rkey;
+	bool staged = cmd->buf && !cmd->ubuf;
 	struct db_msg msg = {
 		.magic = DB_PROTO_MAGIC, .type = DB_MSG_COMMAND,
 		.tag = s->next_tag++,
 		.command = {
-			.opcode = opcode, .nblocks = nblocks, .slba = slba,
-			.addr = (uintptr_t)s->stage->data,
-			.rkey = s->stage_mr->rkey, .length = bytes,
+			.opcode = cmd->opcode, .nblocks = nblocks, .slba = slba,
+			.addr = (uintptr_t)at, .rkey = rkey,
+			.length = cmd->bytes,
 		},
 	};
 	int ret;
 
-	if (opcode == NVME_CMD_WRITE)
-		memcpy(s->stage->data, data, bytes);
+	if (cmd->opcode == NVME_CMD_WRITE && staged) {
+		memcpy(s->stage->data, cmd->buf, cmd->bytes);
+		s->stats.copied_bytes += cmd->bytes;
+	}
 	ret = dbi_send(s, &msg);
 	if (!ret)
 		ret = dbi_recv_wait(s, DB_MSG_RESPONSE, &msg);
@@ -33,7 +38,9 @@ int dbi_remote_command(struct dbi_session *s, uint8_t opcode, uint64_t slba,
 		return ret;
 	if (msg.response.status)
 		return msg.response.status;
-	if (opcode == NVME_CMD_READ && data)
-		memcpy(data, s->stage->data, bytes);
+	if (cmd->opcode == NVME_CMD_READ && staged) {
+		memcpy(cmd->buf, s->stage->data, cmd->bytes);
+		s->stats.copied_bytes += cmd->bytes;
+	}
 	return 0;
 }

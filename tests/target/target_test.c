@@ -364,6 +364,95 @@ static void test_depth(enum dbi_mode m, uint16_t depth, uint64_t base)
 	dbi_disconnect(s);
 }
 
+static uint64_t copied_bytes(struct dbi_session *s)
+{
+	struct dbi_session_stats st;
+
+	dbi_session_stats(s, &st);
+	return st.copied_bytes;
+}
+
+/*
+ * Registered buffers: writes and reads at @depth - 1 in flight, around
+ * the queue several times, from and into the caller's registered memory
+ * with not a byte copied; data read back and on the backing file.  A
+ * buffer in use cannot be deregistered, and one that leaves the
+ * registered range is staged and counted.
+ */
+static void test_no_copy(enum dbi_mode m, uint16_t depth, uint64_t base)
+{
+	struct dbi_session *s = connect_or_die(m, depth);
+	uint32_t bs = dbi_block_size(s), nb = dbi_max_transfer(s) / bs;
+	unsigned int n = 3 * depth + 5, wmax = 0, rmax = 0;
+	size_t len = (size_t)n * nb * bs;
+	/* A command's worth beyond what is registered: see the end. */
+	uint8_t *want = malloc(len + nb * bs), *got = calloc(1, len);
+	struct dbi_buffer *bw = NULL, *bg = NULL;
+	bool eagain = false;
+	struct dbi_completion c;
+	uint64_t before;
+	char why[160] = "";
+	int ret, k;
+
+	fill(want, len + nb * bs, 5151 + m);
+	ret = dbi_reg_buffer(s, want, len, &bw);
+	if (!ret)
+		ret = dbi_reg_buffer(s, got, len, &bg);
+	check(!ret, "%s: %zu bytes twice registered (%s)", dbi_mode_name(m),
+	      len, dbi_strerror(ret));
+	if (ret)
+		goto out;
+	before = copied_bytes(s);
+	ret = run_in_flight(s, true, base, n, nb, want, &wmax, &eagain, why,
+			    sizeof(why));
+	if (!ret)
+		ret = run_in_flight(s, false, base, n, nb, got, &rmax, &eagain,
+				    why, sizeof(why));
+	check(!ret && wmax == depth - 1u && rmax == depth - 1u,
+	      "%s: %u writes and %u reads of %u bytes from and into "
+	      "registered memory, %u/%u in flight: %s",
+	      dbi_mode_name(m), n, n, nb * bs, wmax, rmax,
+	      ret ? why : "all completed");
+	check(!ret && !memcmp(want, got, len),
+	      "%s: the %zu bytes read back are those written", dbi_mode_name(m),
+	      len);
+	check(copied_bytes(s) == before,
+	      "%s: no byte copied through the stage (%llu)", dbi_mode_name(m),
+	      (unsigned long long)(copied_bytes(s) - before));
+	check(on_backing_file(s, base, want, len),
+	      "%s: the backing file holds them, blocks %llu-%llu",
+	      dbi_mode_name(m), (unsigned long long)base,
+	      (unsigned long long)(base + (uint64_t)n * nb - 1));
+
+	ret = dbi_submit_read(s, base, nb, got, 1);
+	check(!ret, "%s: a read into registered memory submitted (%s)",
+	      dbi_mode_name(m), dbi_strerror(ret));
+	ret = dbi_dereg_buffer(bg);
+	check(ret == -EBUSY, "%s: its buffer deregistered meanwhile: EBUSY (%s)",
+	      dbi_mode_name(m), dbi_strerror(ret));
+	k = dbi_complete(s, &c, 1);
+	ret = dbi_dereg_buffer(bg);
+	check(k == 1 && !c.status && !ret,
+	      "%s: deregistered once it completed (%s)", dbi_mode_name(m),
+	      dbi_strerror(ret));
+	bg = NULL;
+
+	/* Past the registered range's end by one block: staged. */
+	before = copied_bytes(s);
+	ret = dbi_write(s, base, nb, want + len - (size_t)(nb - 1) * bs);
+	check(!ret && copied_bytes(s) == before + nb * bs,
+	      "%s: a buffer leaving the registered range is staged, %u bytes "
+	      "copied (%llu, %s)",
+	      dbi_mode_name(m), nb * bs,
+	      (unsigned long long)(copied_bytes(s) - before),
+	      dbi_strerror(ret));
+out:
+	/* bw is left for dbi_disconnect() to release. */
+	dbi_disconnect(s);
+	free(want);
+	free(got);
+}
+
 struct initiator {
 	pthread_t thread;
 	struct dbi_session *s;
@@ -582,6 +671,8 @@ int main(int argc, char **argv)
 		test_depth(DBI_MODE_ONE_SIDED, 32, 92000);
 		test_depth(DBI_MODE_RING_BUSY, 8, 96000);
 		test_depth(DBI_MODE_TWO_SIDED_BUSY, 8, 98000);
+		test_no_copy(DBI_MODE_ONE_SIDED, 32, 100000);
+		test_no_copy(DBI_MODE_TWO_SIDED_BUSY, 8, 106000);
 		test_several();
 		test_isolation();
 		test_bad_inputs();
