@@ -19,6 +19,8 @@ PACKAGES=(
 	# VM and in-VM tools (the guest runs the host root over 9p)
 	qemu-system-x86 busybox-static iproute2 pciutils
 	rdma-core ibverbs-providers ibverbs-utils perftest rdmacm-utils
+	# the benchmark's kernel NVMe-oF baseline and its floor
+	fio
 )
 
 if [ "$(id -u)" -ne 0 ]; then

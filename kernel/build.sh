@@ -11,7 +11,7 @@
 # The last line on stdout is the path of the bzImage.  Everything else
 # (progress, errors) goes to stderr.  The test-only modules of tests/kmod
 # are built against the same tree into kmod/ beside the bzImage, unless
-# DOORBELL_NO_TEST_MODULES is set.
+# DOORBELL_NO_TEST_MODULES is set; the kernel's own modules go there too.
 #
 # Series builds are cached under $DOORBELL_CACHE/kernel, keyed by the
 # source package version, the patches, the fragments and this script, so an
@@ -156,6 +156,17 @@ build() {
 	say "built in $(($(date +%s) - start)) s"
 	BZIMAGE=$obj/arch/x86/boot/bzImage
 	build_test_modules "$obj" "$(dirname "$BZIMAGE")/kmod"
+	copy_kernel_modules "$obj" "$(dirname "$BZIMAGE")/kmod"
+}
+
+# copy_kernel_modules OBJ OUT: the kernel's own modules (the few that
+# vm.config leaves =m, for a test to load on demand) beside the test
+# modules.
+copy_kernel_modules() {
+	local obj=$1 out=$2
+	mkdir -p "$out"
+	find "$obj" -name '*.ko' -not -path "$obj/kmod-src/*" \
+		-exec cp {} "$out/" \;
 }
 
 # build_test_modules OBJ OUT: tests/kmod against this build, into OUT.

@@ -6,5 +6,6 @@ _lib=.
 . "$_lib/vfio.sh"
 . "$_lib/rxe.sh"
 . "$_lib/target.sh"
+. "$_lib/nvmet.sh"
 . "$_lib/unit.sh"
 unset _lib
