@@ -56,6 +56,15 @@ struct dbi_options {
  * doorbell_initiator(3) for what it did where they are not.
  */
 #define DBI_F_TIMED_POLL 0x1u
+/*
+ * How a session waits for its RDMA device's completions.  By default it
+ * polls the CQ while one command is in flight, where the wait is one
+ * round trip and a wake-up would add to it, and sleeps on the CQ's
+ * completion channel while several are, where the CPU it frees serves
+ * the others.  These force one way or the other.
+ */
+#define DBI_F_SLEEP_WAIT 0x2u
+#define DBI_F_POLL_WAIT 0x4u
 
 /*
  * Connect and wait for the target's READY.  Errors: -EINVAL (bad

@@ -265,11 +265,13 @@ static void usage(FILE *f)
 		"  -s, --size BYTES   bytes per Read (default 4096)\n"
 		"  -d, --depths LIST  depths, comma-separated, 1-%u "
 		"(default 1,2,4,8,16,32)\n"
-		"  -m, --modes LIST   modes, comma-separated, each also "
-		"as NAME-staged (default\n"
-		"                     one-sided,one-sided-staged,"
-		"one-sided-timed,\n"
-		"                     two-sided-busy,two-sided-event)\n"
+		"  -m, --modes LIST   modes, comma-separated, each with "
+		"any of -poll, -sleep,\n"
+		"                     -timed, -staged behind (default "
+		"one-sided,one-sided-poll,\n"
+		"                     one-sided-staged,one-sided-timed,"
+		"two-sided-busy,\n"
+		"                     two-sided-event)\n"
 		"  -p, --port PORT    target port (default %s)\n"
 		"  -S, --source ADDR  local address to connect from\n"
 		"  -h, --help\n",
@@ -292,17 +294,28 @@ static int parse_depths(char *list, unsigned int *out, unsigned int max)
 	return n ? (int)n : -EINVAL;
 }
 
+/* What a name's suffix adds to a mode. */
+static const struct {
+	const char *suffix;
+	unsigned int flags;
+	bool staged;
+} mode_suffixes[] = {
+	{ "-staged", 0, true },
+	{ "-timed", DBI_F_TIMED_POLL, false },
+	{ "-sleep", DBI_F_SLEEP_WAIT, false },
+	{ "-poll", DBI_F_POLL_WAIT, false },
+};
+
 /*
- * Split @list at commas into at most @max modes: the target's names, and
- * "one-sided-timed", one-sided with DBI_F_TIMED_POLL, each also with
- * "-staged" behind it for unregistered buffers.
+ * Split @list at commas into at most @max modes: the target's names, each
+ * with any of the suffixes above behind it ("one-sided-timed-staged").
  */
 static int parse_modes(char *list, struct bw_mode *out, unsigned int max)
 {
-	static const char staged[] = "-staged";
 	char name[64], *tok;
-	unsigned int n = 0;
-	size_t len;
+	unsigned int n = 0, i;
+	size_t len, sl;
+	bool more;
 
 	for (tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
 		len = strlen(tok);
@@ -310,16 +323,24 @@ static int parse_modes(char *list, struct bw_mode *out, unsigned int max)
 			goto bad;
 		out[n] = (struct bw_mode){ .label = tok };
 		memcpy(name, tok, len + 1);
-		if (len > strlen(staged) &&
-		    !strcmp(tok + len - strlen(staged), staged)) {
-			name[len - strlen(staged)] = 0;
-			out[n].staged = true;
-		}
+		do {
+			more = false;
+			for (i = 0; i < sizeof(mode_suffixes) /
+						sizeof(mode_suffixes[0]);
+			     i++) {
+				sl = strlen(mode_suffixes[i].suffix);
+				if (len <= sl ||
+				    strcmp(name + len - sl,
+					   mode_suffixes[i].suffix))
+					continue;
+				len -= sl;
+				name[len] = 0;
+				out[n].flags |= mode_suffixes[i].flags;
+				out[n].staged |= mode_suffixes[i].staged;
+				more = true;
+			}
+		} while (more);
 		out[n].mode = dbi_mode_parse(name);
-		if (!strcmp(name, "one-sided-timed")) {
-			out[n].mode = DBI_MODE_ONE_SIDED;
-			out[n].flags = DBI_F_TIMED_POLL;
-		}
 		if (!out[n].mode)
 			goto bad;
 		n++;
@@ -343,8 +364,8 @@ int main(int argc, char **argv)
 		{}
 	};
 	char depths[] = "1,2,4,8,16,32";
-	char modes[] = "one-sided,one-sided-staged,one-sided-timed,"
-		       "two-sided-busy,two-sided-event";
+	char modes[] = "one-sided,one-sided-poll,one-sided-staged,"
+		       "one-sided-timed,two-sided-busy,two-sided-event";
 	struct bw_bench b = { .iters = 2000, .bytes = 4096 };
 	char *depth_list = depths, *mode_list = modes;
 	struct bw_result r;

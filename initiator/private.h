@@ -131,6 +131,9 @@ struct dbi_session {
 	struct rdma_cm_id *id;
 	struct ibv_pd *pd;
 	struct ibv_cq *cq;
+	/* The CQ's events, for DBI_F_SLEEP_WAIT; armed: notification asked. */
+	struct ibv_comp_channel *cq_channel;
+	bool cq_armed;
 	struct dbi_stage *stage;
 	struct ibv_mr *stage_mr;
 	enum db_mode mode;

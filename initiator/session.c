@@ -33,12 +33,47 @@ static int wc_errno(const struct ibv_wc *wc)
 	}
 }
 
+/*
+ * Sleep until the CQ has a completion or @limit (ms) passes.  The first
+ * call only arms the notification: a completion that came before it
+ * raises no event, so the caller polls once more before the sleep.
+ */
+static int dbi_cq_sleep(struct dbi_session *s, uint64_t limit)
+{
+	struct pollfd pfd = { .fd = s->cq_channel->fd, .events = POLLIN };
+	uint64_t now = util_now_ms();
+	struct ibv_cq *cq;
+	void *ctx;
+
+	if (!s->cq_armed) {
+		if (ibv_req_notify_cq(s->cq, 0))
+			return -EIO;
+		s->cq_armed = true;
+		return 0;
+	}
+	if (now >= limit || poll(&pfd, 1, limit - now) <= 0)
+		return -ETIMEDOUT;
+	if (ibv_get_cq_event(s->cq_channel, &cq, &ctx))
+		return -EIO;
+	ibv_ack_cq_events(cq, 1);
+	s->cq_armed = false;
+	return 0;
+}
+
+/* Sleep for completions rather than poll (DBI_F_SLEEP_WAIT). */
+static bool dbi_wait_asleep(const struct dbi_session *s)
+{
+	if (s->flags & (DBI_F_SLEEP_WAIT | DBI_F_POLL_WAIT))
+		return s->flags & DBI_F_SLEEP_WAIT;
+	return s->nr_busy > 1;
+}
+
 /* The next completion, within the session's timeout. */
 static int dbi_next_wc(struct dbi_session *s, struct ibv_wc *wc)
 {
 	uint64_t limit = util_now_ms() + s->timeout_ms;
 	unsigned int spins = 0;
-	int n;
+	int n, ret;
 
 	for (;;) {
 		n = ibv_poll_cq(s->cq, 1, wc);
@@ -46,8 +81,13 @@ static int dbi_next_wc(struct dbi_session *s, struct ibv_wc *wc)
 			return -EIO;
 		if (n)
 			return 0;
-		if (++spins % 4096 == 0 && util_now_ms() > limit)
+		if (dbi_wait_asleep(s)) {
+			ret = dbi_cq_sleep(s, limit);
+			if (ret)
+				return ret;
+		} else if (++spins % 4096 == 0 && util_now_ms() > limit) {
 			return -ETIMEDOUT;
+		}
 	}
 }
 
@@ -214,7 +254,10 @@ static int dbi_setup_verbs(struct dbi_session *s)
 	s->pd = ibv_alloc_pd(s->id->verbs);
 	if (!s->pd)
 		return -ENOMEM;
-	s->cq = ibv_create_cq(s->id->verbs, 32, NULL, NULL, 0);
+	s->cq_channel = ibv_create_comp_channel(s->id->verbs);
+	if (!s->cq_channel)
+		return -errno;
+	s->cq = ibv_create_cq(s->id->verbs, 32, NULL, s->cq_channel, 0);
 	if (!s->cq)
 		return -ENOMEM;
 	attr.send_cq = s->cq;
@@ -320,7 +363,9 @@ int dbi_connect(const struct dbi_options *o, struct dbi_session **sp)
 	int reason = 0, ret;
 
 	if (!o || !o->server || o->mode > DBI_MODE_TWO_SIDED_EVENT ||
-	    (o->flags & ~DBI_F_TIMED_POLL))
+	    (o->flags &
+	     ~(DBI_F_TIMED_POLL | DBI_F_SLEEP_WAIT | DBI_F_POLL_WAIT)) ||
+	    (o->flags & DBI_F_SLEEP_WAIT && o->flags & DBI_F_POLL_WAIT))
 		return -EINVAL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -386,6 +431,8 @@ void dbi_disconnect(struct dbi_session *s)
 	free(s->stage);
 	if (s->cq)
 		ibv_destroy_cq(s->cq);
+	if (s->cq_channel)
+		ibv_destroy_comp_channel(s->cq_channel);
 	if (s->pd)
 		ibv_dealloc_pd(s->pd);
 	if (s->id)
