@@ -265,10 +265,12 @@ static int run_and_print(struct bench *b, struct mode_run *m, unsigned int n,
 			 bool table_a, uint32_t bytes, const char *title,
 			 const char *const *ratio)
 {
-	struct summary s[4];
+	struct summary s[8];
 	unsigned int i;
 	int ret;
 
+	if (n > sizeof(s) / sizeof(s[0]))
+		return -EINVAL;
 	ret = run_table(b, m, n, table_a, s);
 	if (!ret) {
 		printf("\n%s\n", title);
@@ -313,17 +315,21 @@ static int table_b(struct bench *b)
 		{ .mode = DBI_MODE_ONE_SIDED,
 		  .flags = DBI_F_TIMED_POLL,
 		  .label = "one-sided-timed" },
+		{ .mode = DBI_MODE_ONE_SIDED,
+		  .flags = DBI_F_SLEEP_WAIT,
+		  .label = "one-sided-sleep" },
 	};
 	static const char *const ratio[] = { "against busy-polling:",
 					     "against event-driven:",
-					     "against timed CQ reads:" };
+					     "against timed CQ reads:",
+					     "against sleeping waits:" };
 	char title[96];
 
 	snprintf(title, sizeof(title),
 		 "B. Storage round trip: %u-byte Read, "
 		 "data into registered memory at the initiator",
 		 b->nblocks_b * b->block_size);
-	return run_and_print(b, m, 4, false, b->nblocks_b * b->block_size,
+	return run_and_print(b, m, 5, false, b->nblocks_b * b->block_size,
 			     title, ratio);
 }
 
