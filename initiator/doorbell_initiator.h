@@ -14,6 +14,7 @@
 #ifndef DOORBELL_INITIATOR_H
 #define DOORBELL_INITIATOR_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The port doorbell-target listens on unless told otherwise. */
