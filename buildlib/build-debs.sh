@@ -61,6 +61,11 @@ lintian --fail-on error,warning --info "$changes" >&2 ||
 
 mkdir -p "$out"
 cp "$work/build.log" "$out/build.log"
+# Packages of an earlier version would stand beside these and leave a
+# glob of one package's name two files to choose from.
+for deb in $(sed -n 's/^ [0-9a-f]\{64\} [0-9]* \(.*\.deb\)$/\1/p' "$changes"); do
+	rm -f "$out/${deb%%_*}"_*.deb
+done
 for deb in $(sed -n 's/^ [0-9a-f]\{64\} [0-9]* \(.*\.deb\)$/\1/p' "$changes"); do
 	cp "$work/$deb" "$out/"
 	say "$out/$deb"
