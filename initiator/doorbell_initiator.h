@@ -66,6 +66,13 @@ struct dbi_options {
  */
 #define DBI_F_SLEEP_WAIT 0x2u
 #define DBI_F_POLL_WAIT 0x4u
+/*
+ * One-sided: a submit writes its SQE only, and dbi_complete() rings the
+ * SQ tail doorbell once for every command submitted since, in the post
+ * of its first CQ read.  A burst of submits costs one doorbell; a command
+ * waits for the next dbi_complete() to start.
+ */
+#define DBI_F_BATCH_RING 0x8u
 
 /*
  * Connect and wait for the target's READY.  Errors: -EINVAL (bad

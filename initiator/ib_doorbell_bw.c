@@ -266,12 +266,13 @@ static void usage(FILE *f)
 		"  -d, --depths LIST  depths, comma-separated, 1-%u "
 		"(default 1,2,4,8,16,32)\n"
 		"  -m, --modes LIST   modes, comma-separated, each with "
-		"any of -poll, -sleep,\n"
-		"                     -timed, -staged behind (default "
-		"one-sided,one-sided-poll,\n"
-		"                     one-sided-staged,one-sided-timed,"
-		"two-sided-busy,\n"
-		"                     two-sided-event)\n"
+		"any of -batch, -poll,\n"
+		"                     -sleep, -timed, -staged behind "
+		"(default one-sided,\n"
+		"                     one-sided-batch,one-sided-poll,"
+		"one-sided-staged,\n"
+		"                     one-sided-timed,two-sided-busy,"
+		"two-sided-event)\n"
 		"  -p, --port PORT    target port (default %s)\n"
 		"  -S, --source ADDR  local address to connect from\n"
 		"  -h, --help\n",
@@ -304,6 +305,7 @@ static const struct {
 	{ "-timed", DBI_F_TIMED_POLL, false },
 	{ "-sleep", DBI_F_SLEEP_WAIT, false },
 	{ "-poll", DBI_F_POLL_WAIT, false },
+	{ "-batch", DBI_F_BATCH_RING, false },
 };
 
 /*
@@ -364,8 +366,9 @@ int main(int argc, char **argv)
 		{}
 	};
 	char depths[] = "1,2,4,8,16,32";
-	char modes[] = "one-sided,one-sided-poll,one-sided-staged,"
-		       "one-sided-timed,two-sided-busy,two-sided-event";
+	char modes[] = "one-sided,one-sided-batch,one-sided-poll,"
+		       "one-sided-staged,one-sided-timed,two-sided-busy,"
+		       "two-sided-event";
 	struct bw_bench b = { .iters = 2000, .bytes = 4096 };
 	char *depth_list = depths, *mode_list = modes;
 	struct bw_result r;

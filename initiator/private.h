@@ -155,6 +155,7 @@ struct dbi_session {
 	uint16_t cq_head;
 	uint8_t phase;
 	uint16_t cq_head_rung; /* the last head the doorbell was told */
+	bool ring_pending; /* DBI_F_BATCH_RING: SQEs written, not yet rung */
 	uint16_t cq_unrung; /* CQEs consumed since */
 	uint16_t next_cid;
 	uint16_t next_tag;

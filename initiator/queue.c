@@ -155,7 +155,10 @@ int dbi_queue_submit(struct dbi_session *s, unsigned int slot, uint64_t slba,
 		  (uint64_t)s->sq_tail * sizeof(struct dbnvme_sqe));
 	s->sq_tail = (s->sq_tail + 1) % r->depth;
 
-	if (s->mode == DB_MODE_ONE_SIDED) {
+	if (s->mode == DB_MODE_ONE_SIDED && s->flags & DBI_F_BATCH_RING) {
+		/* Rung by the next reap, for every SQE written till then. */
+		s->ring_pending = true;
+	} else if (s->mode == DB_MODE_ONE_SIDED) {
 		st->sq_tail = s->sq_tail;
 		chain_add(&c, s, WR_RING, IBV_WR_RDMA_WRITE, &st->sq_tail, 4,
 			  &r->doorbells, 0);
@@ -255,6 +258,7 @@ int dbi_queue_reap(struct dbi_session *s, unsigned int max)
 	uint64_t limit = util_now_ms() + s->timeout_ms;
 	unsigned int in_flight = 0, rereads = 0, n = 0, i, slot;
 	unsigned int slots[DBI_MAX_DEPTH];
+	struct dbi_cmd_stage *reaper = &s->qmem.stage[s->ready.depth];
 	uint64_t due, posted;
 	bool missed = false;
 	struct dbnvme_cqe cqe;
@@ -279,7 +283,14 @@ int dbi_queue_reap(struct dbi_session *s, unsigned int max)
 		sched_yield();
 	while (!n) {
 		c.n = 0;
-		chain_cq_head(&c, s, &s->qmem.stage[s->ready.depth]);
+		chain_cq_head(&c, s, reaper);
+		if (s->ring_pending) {
+			/* The SQEs' WRITEs went first on this QP. */
+			reaper->sq_tail = s->sq_tail;
+			chain_add(&c, s, WR_RING, IBV_WR_RDMA_WRITE,
+				  &reaper->sq_tail, 4, &s->ready.doorbells, 0);
+			s->ring_pending = false;
+		}
 		posted = util_now_ns();
 		ret = read_cq_run(s, &c, in_flight, fetch);
 		if (ret)

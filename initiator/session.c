@@ -363,8 +363,8 @@ int dbi_connect(const struct dbi_options *o, struct dbi_session **sp)
 	int reason = 0, ret;
 
 	if (!o || !o->server || o->mode > DBI_MODE_TWO_SIDED_EVENT ||
-	    (o->flags &
-	     ~(DBI_F_TIMED_POLL | DBI_F_SLEEP_WAIT | DBI_F_POLL_WAIT)) ||
+	    (o->flags & ~(DBI_F_TIMED_POLL | DBI_F_SLEEP_WAIT |
+			  DBI_F_POLL_WAIT | DBI_F_BATCH_RING)) ||
 	    (o->flags & DBI_F_SLEEP_WAIT && o->flags & DBI_F_POLL_WAIT))
 		return -EINVAL;
 	s = calloc(1, sizeof(*s));

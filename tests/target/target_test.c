@@ -57,11 +57,16 @@ static struct dbi_options options(enum dbi_mode mode, uint16_t depth)
 	};
 }
 
-static struct dbi_session *connect_or_die(enum dbi_mode mode, uint16_t depth)
+static struct dbi_session *connect_flags_or_die(enum dbi_mode mode,
+						uint16_t depth,
+						unsigned int flags)
 {
 	struct dbi_options o = options(mode, depth);
 	struct dbi_session *s;
-	int ret = dbi_connect(&o, &s);
+	int ret;
+
+	o.flags = flags;
+	ret = dbi_connect(&o, &s);
 
 	if (ret) {
 		printf("FAIL - connecting in mode %s: %s\n",
@@ -69,6 +74,11 @@ static struct dbi_session *connect_or_die(enum dbi_mode mode, uint16_t depth)
 		exit(check_summary() | 1);
 	}
 	return s;
+}
+
+static struct dbi_session *connect_or_die(enum dbi_mode mode, uint16_t depth)
+{
+	return connect_flags_or_die(mode, depth, 0);
 }
 
 static void fill(uint8_t *buf, size_t len, uint32_t seed)
@@ -291,9 +301,13 @@ static int run_in_flight(struct dbi_session *s, bool write, uint64_t base,
  * writes and then reads of the same blocks; every byte read back and on
  * the backing file.  The blocking calls refuse to run beside them.
  */
-static void test_depth(enum dbi_mode m, uint16_t depth, uint64_t base)
+static void test_depth(enum dbi_mode m, uint16_t depth, uint64_t base,
+		       unsigned int flags)
 {
-	struct dbi_session *s = connect_or_die(m, depth);
+	struct dbi_session *s = connect_flags_or_die(m, depth, flags);
+	struct dbi_session_stats before, after;
+	const char *name = flags & DBI_F_BATCH_RING ? "one-sided, batched" :
+						      dbi_mode_name(m);
 	uint32_t bs = dbi_block_size(s), nb = dbi_max_transfer(s) / bs;
 	unsigned int n = 3 * depth + 5, wmax = 0, rmax = 0;
 	size_t len = (size_t)n * nb * bs;
@@ -305,45 +319,55 @@ static void test_depth(enum dbi_mode m, uint16_t depth, uint64_t base)
 	check(dbi_queue_depth(s) == depth,
 	      "%s: a queue of depth %u granted "
 	      "(%u)",
-	      dbi_mode_name(m), depth, dbi_queue_depth(s));
+	      name, depth, dbi_queue_depth(s));
 	fill(want, len, 4242 + m);
 	ret = run_in_flight(s, true, base, n, nb, want, &wmax, &weagain, why,
 			    sizeof(why));
 	check(!ret && wmax == depth - 1u && weagain,
 	      "%s: %u writes of %u bytes, %u in flight at most (want %u), "
 	      "one more refused with EAGAIN: %s",
-	      dbi_mode_name(m), n, nb * bs, wmax, depth - 1u,
+	      name, n, nb * bs, wmax, depth - 1u,
 	      ret     ? why :
 	      weagain ? "all completed once, status 0" :
 			"never refused");
+	dbi_session_stats(s, &before);
 	if (!ret)
 		ret = run_in_flight(s, false, base, n, nb, got, &rmax, &reagain,
 				    why, sizeof(why));
+	dbi_session_stats(s, &after);
 	check(!ret && rmax == depth - 1u,
 	      "%s: %u reads of the same blocks, %u in flight at most: %s",
-	      dbi_mode_name(m), n, rmax, ret ? why : "all completed once");
+	      name, n, rmax, ret ? why : "all completed once");
+	/* Each Read writes its SQE; alone, it also rings the doorbell. */
+	if (flags & DBI_F_BATCH_RING)
+		check(after.rdma_writes - before.rdma_writes < 3 * n / 2,
+		      "%s: doorbells batched: %llu RDMA WRITEs for %u reads",
+		      name,
+		      (unsigned long long)(after.rdma_writes -
+					   before.rdma_writes),
+		      n);
 	check(!ret && !memcmp(want, got, len),
-	      "%s: the %zu bytes read back are those written", dbi_mode_name(m),
+	      "%s: the %zu bytes read back are those written", name,
 	      len);
 	check(on_backing_file(s, base, want, len),
 	      "%s: the backing file holds them, blocks %llu-%llu",
-	      dbi_mode_name(m), (unsigned long long)base,
+	      name, (unsigned long long)base,
 	      (unsigned long long)(base + (uint64_t)n * nb - 1));
 
 	ret = dbi_submit_read(s, base, 1, one, 7);
-	check(!ret, "%s: one read submitted (%s)", dbi_mode_name(m),
+	check(!ret, "%s: one read submitted (%s)", name,
 	      dbi_strerror(ret));
 	ret = dbi_read(s, base, 1, one);
 	check(ret == -EBUSY, "%s: a blocking read beside it: EBUSY (%s)",
-	      dbi_mode_name(m), dbi_strerror(ret));
+	      name, dbi_strerror(ret));
 	ret = dbi_submit_read(s, dbi_blocks(s), 1, one, 8);
 	check(ret == -ERANGE,
 	      "%s: a submit past the namespace's end: ERANGE "
 	      "(%s)",
-	      dbi_mode_name(m), dbi_strerror(ret));
+	      name, dbi_strerror(ret));
 	ret = dbi_submit_write(s, base, nb + 1, want, 9);
 	check(ret == -EINVAL, "%s: a submit over max_transfer: EINVAL (%s)",
-	      dbi_mode_name(m), dbi_strerror(ret));
+	      name, dbi_strerror(ret));
 	{
 		struct dbi_completion c;
 		int k = dbi_complete(s, &c, 1);
@@ -352,12 +376,12 @@ static void test_depth(enum dbi_mode m, uint16_t depth, uint64_t base)
 			      !memcmp(one, want, bs),
 		      "%s: its completion alone came back, tag 7, the data "
 		      "in place (%d)",
-		      dbi_mode_name(m), k);
+		      name, k);
 		k = dbi_complete(s, &c, 1);
 		check(k == 0,
 		      "%s: nothing in flight: complete returns 0 "
 		      "(%d)",
-		      dbi_mode_name(m), k);
+		      name, k);
 	}
 	free(want);
 	free(got);
@@ -668,9 +692,10 @@ int main(int argc, char **argv)
 	test_integrity();
 	test_wrap();
 	if (!isolated) {
-		test_depth(DBI_MODE_ONE_SIDED, 32, 92000);
-		test_depth(DBI_MODE_RING_BUSY, 8, 96000);
-		test_depth(DBI_MODE_TWO_SIDED_BUSY, 8, 98000);
+		test_depth(DBI_MODE_ONE_SIDED, 32, 92000, 0);
+		test_depth(DBI_MODE_ONE_SIDED, 32, 108000, DBI_F_BATCH_RING);
+		test_depth(DBI_MODE_RING_BUSY, 8, 96000, 0);
+		test_depth(DBI_MODE_TWO_SIDED_BUSY, 8, 98000, 0);
 		test_no_copy(DBI_MODE_ONE_SIDED, 32, 100000);
 		test_no_copy(DBI_MODE_TWO_SIDED_BUSY, 8, 106000);
 		test_several();
