@@ -83,16 +83,8 @@ nvmet_undo
 
 echo "ib_read_lat: 4096 bytes, rxea -> rxeb"
 args=(-s 4096 -n "$lat_iters" -F)
-ib_read_lat -d rxeb -x "$RXE_B_GID" "${args[@]}" >/tmp/read-lat-server.log 2>&1 &
-server=$!
-sleep 1
-ib_read_lat -d rxea -x "$RXE_A_GID" "${args[@]}" "$RXE_B_IP" \
-	>"$VM_OUT/ib_read_lat.txt" 2>&1
-client_rc=$?
-wait "$server"
-server_rc=$?
-expect_eq "ib_read_lat client exit" "$client_rc" 0
-expect_eq "ib_read_lat server exit" "$server_rc" 0
+rxe_tool_pair ib_read_lat ib_read_lat -d rxeb -x "$RXE_B_GID" "${args[@]}" -- \
+	ib_read_lat -d rxea -x "$RXE_A_GID" "${args[@]}" "$RXE_B_IP"
 
 python3 tests/bench/compare.py --load "$load" "$VM_OUT" |
 	tee "$VM_OUT/compare.txt"

@@ -189,3 +189,28 @@ rxe_undo() {
 	fi
 	return 0
 }
+
+# rxe_tool_pair NAME SERVER-ARGS -- CLIENT-ARGS: run a stock tool's
+# server (on rxeb, say) and then its client (on rxea); both must exit 0.
+# The client's output is shown and kept as NAME.txt in the run's
+# directory.  The pingpong examples and perftest both set up over TCP
+# port 18515.
+rxe_tool_pair() {
+	local name=$1 server=() client=() s_rc c_rc
+	shift
+	while [ "$1" != -- ]; do server+=("$1"); shift; done
+	shift
+	client=("$@")
+	timeout 60 "${server[@]}" >"/tmp/$name.server" 2>&1 &
+	local pid=$!
+	tcp_wait_listen 18515
+	timeout 60 "${client[@]}" >"/tmp/$name.client" 2>&1
+	c_rc=$?
+	wait "$pid"
+	s_rc=$?
+	cat "/tmp/$name.client"
+	cp "/tmp/$name.client" "$VM_OUT/$name.txt"
+	[ "$c_rc" -eq 0 ] && [ "$s_rc" -eq 0 ] ||
+		{ cat "/tmp/$name.server"; fail "$name: client $c_rc, server $s_rc"; }
+	log "ok: $name"
+}
