@@ -38,9 +38,7 @@ nvme_kernel_bind() {
 	local rc=$?
 	echo 1 >/sys/bus/pci/drivers_autoprobe
 	[ "$rc" -eq 0 ] || fail "insmod nvme.ko"
-	echo nvme >"$dev/driver_override"
-	echo "$1" >/sys/bus/pci/drivers_probe
-	[ -e /sys/bus/pci/drivers/nvme/"$1" ] || fail "$1 did not bind to nvme"
+	pci_bind "$1" nvme
 	local i
 	for ((i = 0; i < 300; i++)); do
 		nqn=$(cat "$dev"/nvme/nvme*/subsysnqn 2>/dev/null) && break
@@ -94,13 +92,8 @@ nvmet_undo() {
 		rmdir "$sub"
 	fi
 	mountpoint -q /sys/kernel/config && umount /sys/kernel/config
-	for c in /sys/bus/pci/drivers/nvme/0000:*; do
-		[ -e "$c" ] && echo "${c##*/}" >/sys/bus/pci/drivers/nvme/unbind
-	done
-	for c in /sys/bus/pci/devices/*; do
-		read -r nqn <"$c/driver_override"
-		[ "$nqn" = nvme ] && echo >"$c/driver_override"
-	done
+	# The module first: released with it loaded, a controller would go
+	# straight back to it.
 	[ -d /sys/module/nvme ] && rmmod nvme
-	return 0
+	pci_release_all nvme
 }
