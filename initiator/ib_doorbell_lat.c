@@ -117,8 +117,8 @@ static int run_round(struct bench *b, struct mode_run *m, bool table_a,
 	 * with no copy; disconnecting releases it.
 	 */
 	if (!table_a) {
-		ret = dbi_reg_buffer(s, b->buf,
-				     (size_t)b->nblocks_b * b->block_size, &reg);
+		ret = dbi_reg_buffer(
+			s, b->buf, (size_t)b->nblocks_b * b->block_size, &reg);
 		if (ret)
 			fprintf(stderr,
 				"ib_doorbell_lat: registering the buffer: %s\n",
@@ -319,10 +319,10 @@ static int table_b(struct bench *b)
 		  .flags = DBI_F_SLEEP_WAIT,
 		  .label = "one-sided-sleep" },
 	};
-	static const char *const ratio[] = { "against busy-polling:",
-					     "against event-driven:",
-					     "against timed CQ reads:",
-					     "against sleeping waits:" };
+	static const char *const ratio[] = {
+		"against busy-polling:", "against event-driven:",
+		"against timed CQ reads:", "against sleeping waits:"
+	};
 	char title[96];
 
 	snprintf(title, sizeof(title),

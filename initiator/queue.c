@@ -36,12 +36,10 @@ struct wr_chain {
 	unsigned int n;
 };
 
-static struct ibv_send_wr *chain_add_mr(struct wr_chain *c,
-					const struct ibv_mr *mr, uint64_t id,
-					enum ibv_wr_opcode op, void *local,
-					uint32_t len,
-					const struct db_window *win,
-					uint64_t offset)
+static struct ibv_send_wr *
+chain_add_mr(struct wr_chain *c, const struct ibv_mr *mr, uint64_t id,
+	     enum ibv_wr_opcode op, void *local, uint32_t len,
+	     const struct db_window *win, uint64_t offset)
 {
 	struct ibv_send_wr *wr = &c->wr[c->n];
 
@@ -103,6 +101,15 @@ static void chain_cq_head(struct wr_chain *c, struct dbi_session *s,
 		  &s->ready.doorbells, s->ready.doorbell_stride);
 }
 
+/* The SQ tail doorbell, rung from @st, for every SQE written so far. */
+static void chain_sq_ring(struct wr_chain *c, struct dbi_session *s,
+			  struct dbi_cmd_stage *st)
+{
+	st->sq_tail = s->sq_tail;
+	chain_add(c, s, WR_RING, IBV_WR_RDMA_WRITE, &st->sq_tail, 4,
+		  &s->ready.doorbells, 0);
+}
+
 int dbi_queue_setup(struct dbi_session *s)
 {
 	unsigned int depth = s->ready.depth;
@@ -155,13 +162,12 @@ int dbi_queue_submit(struct dbi_session *s, unsigned int slot, uint64_t slba,
 		  (uint64_t)s->sq_tail * sizeof(struct dbnvme_sqe));
 	s->sq_tail = (s->sq_tail + 1) % r->depth;
 
-	if (s->mode == DB_MODE_ONE_SIDED && s->flags & DBI_F_BATCH_RING) {
-		/* Rung by the next reap, for every SQE written till then. */
-		s->ring_pending = true;
-	} else if (s->mode == DB_MODE_ONE_SIDED) {
-		st->sq_tail = s->sq_tail;
-		chain_add(&c, s, WR_RING, IBV_WR_RDMA_WRITE, &st->sq_tail, 4,
-			  &r->doorbells, 0);
+	if (s->mode == DB_MODE_ONE_SIDED) {
+		/* Batched, the next reap rings for every SQE till then. */
+		if (s->flags & DBI_F_BATCH_RING)
+			s->ring_pending = true;
+		else
+			chain_sq_ring(&c, s, st);
 	} else {
 		/* The target rings both doorbells from the message. */
 		dbi_cq_head_due(s);
@@ -286,9 +292,7 @@ int dbi_queue_reap(struct dbi_session *s, unsigned int max)
 		chain_cq_head(&c, s, reaper);
 		if (s->ring_pending) {
 			/* The SQEs' WRITEs went first on this QP. */
-			reaper->sq_tail = s->sq_tail;
-			chain_add(&c, s, WR_RING, IBV_WR_RDMA_WRITE,
-				  &reaper->sq_tail, 4, &s->ready.doorbells, 0);
+			chain_sq_ring(&c, s, reaper);
 			s->ring_pending = false;
 		}
 		posted = util_now_ns();
