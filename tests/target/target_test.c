@@ -57,9 +57,8 @@ static struct dbi_options options(enum dbi_mode mode, uint16_t depth)
 	};
 }
 
-static struct dbi_session *connect_flags_or_die(enum dbi_mode mode,
-						uint16_t depth,
-						unsigned int flags)
+static struct dbi_session *
+connect_flags_or_die(enum dbi_mode mode, uint16_t depth, unsigned int flags)
 {
 	struct dbi_options o = options(mode, depth);
 	struct dbi_session *s;
@@ -296,6 +295,22 @@ static int run_in_flight(struct dbi_session *s, bool write, uint64_t base,
 }
 
 /*
+ * The @len bytes @want written at @base came back as @got (NULL: the
+ * reads failed) and are on the backing file.
+ */
+static void check_read_back(struct dbi_session *s, const char *name,
+			    uint64_t base, const uint8_t *want,
+			    const uint8_t *got, size_t len)
+{
+	check(got && !memcmp(want, got, len),
+	      "%s: the %zu bytes read back are those written", name, len);
+	check(on_backing_file(s, base, want, len),
+	      "%s: the backing file holds them, blocks %llu-%llu", name,
+	      (unsigned long long)base,
+	      (unsigned long long)(base + len / dbi_block_size(s) - 1));
+}
+
+/*
  * Commands in flight: a queue of @depth entries kept at depth - 1
  * commands of max_transfer bytes, around the SQ and CQ several times,
  * writes and then reads of the same blocks; every byte read back and on
@@ -336,8 +351,8 @@ static void test_depth(enum dbi_mode m, uint16_t depth, uint64_t base,
 				    why, sizeof(why));
 	dbi_session_stats(s, &after);
 	check(!ret && rmax == depth - 1u,
-	      "%s: %u reads of the same blocks, %u in flight at most: %s",
-	      name, n, rmax, ret ? why : "all completed once");
+	      "%s: %u reads of the same blocks, %u in flight at most: %s", name,
+	      n, rmax, ret ? why : "all completed once");
 	/* Each Read writes its SQE; alone, it also rings the doorbell. */
 	if (flags & DBI_F_BATCH_RING)
 		check(after.rdma_writes - before.rdma_writes < 3 * n / 2,
@@ -346,20 +361,13 @@ static void test_depth(enum dbi_mode m, uint16_t depth, uint64_t base,
 		      (unsigned long long)(after.rdma_writes -
 					   before.rdma_writes),
 		      n);
-	check(!ret && !memcmp(want, got, len),
-	      "%s: the %zu bytes read back are those written", name,
-	      len);
-	check(on_backing_file(s, base, want, len),
-	      "%s: the backing file holds them, blocks %llu-%llu",
-	      name, (unsigned long long)base,
-	      (unsigned long long)(base + (uint64_t)n * nb - 1));
+	check_read_back(s, name, base, want, !ret ? got : NULL, len);
 
 	ret = dbi_submit_read(s, base, 1, one, 7);
-	check(!ret, "%s: one read submitted (%s)", name,
-	      dbi_strerror(ret));
+	check(!ret, "%s: one read submitted (%s)", name, dbi_strerror(ret));
 	ret = dbi_read(s, base, 1, one);
-	check(ret == -EBUSY, "%s: a blocking read beside it: EBUSY (%s)",
-	      name, dbi_strerror(ret));
+	check(ret == -EBUSY, "%s: a blocking read beside it: EBUSY (%s)", name,
+	      dbi_strerror(ret));
 	ret = dbi_submit_read(s, dbi_blocks(s), 1, one, 8);
 	check(ret == -ERANGE,
 	      "%s: a submit past the namespace's end: ERANGE "
@@ -437,22 +445,18 @@ static void test_no_copy(enum dbi_mode m, uint16_t depth, uint64_t base)
 	      "registered memory, %u/%u in flight: %s",
 	      dbi_mode_name(m), n, n, nb * bs, wmax, rmax,
 	      ret ? why : "all completed");
-	check(!ret && !memcmp(want, got, len),
-	      "%s: the %zu bytes read back are those written", dbi_mode_name(m),
-	      len);
 	check(copied_bytes(s) == before,
 	      "%s: no byte copied through the stage (%llu)", dbi_mode_name(m),
 	      (unsigned long long)(copied_bytes(s) - before));
-	check(on_backing_file(s, base, want, len),
-	      "%s: the backing file holds them, blocks %llu-%llu",
-	      dbi_mode_name(m), (unsigned long long)base,
-	      (unsigned long long)(base + (uint64_t)n * nb - 1));
+	check_read_back(s, dbi_mode_name(m), base, want, !ret ? got : NULL,
+			len);
 
 	ret = dbi_submit_read(s, base, nb, got, 1);
 	check(!ret, "%s: a read into registered memory submitted (%s)",
 	      dbi_mode_name(m), dbi_strerror(ret));
 	ret = dbi_dereg_buffer(bg);
-	check(ret == -EBUSY, "%s: its buffer deregistered meanwhile: EBUSY (%s)",
+	check(ret == -EBUSY,
+	      "%s: its buffer deregistered meanwhile: EBUSY (%s)",
 	      dbi_mode_name(m), dbi_strerror(ret));
 	k = dbi_complete(s, &c, 1);
 	ret = dbi_dereg_buffer(bg);
