@@ -21,6 +21,11 @@ _Static_assert(DBI_SAME_MODE(ONE_SIDED) && DBI_SAME_MODE(RING_BUSY) &&
 		       (int)DB_MODE_MAX == (int)DBI_MODE_TWO_SIDED_EVENT,
 	       "enum dbi_mode and enum db_mode differ");
 
+/* Every DBI_F_* flag this library knows; dbi_connect() refuses others. */
+#define DBI_F_KNOWN                                              \
+	(DBI_F_TIMED_POLL | DBI_F_SLEEP_WAIT | DBI_F_POLL_WAIT | \
+	 DBI_F_BATCH_RING)
+
 #define DBI_RECVS 4
 #define DBI_MAX_TRANSFER 8192
 /* A queue is one page of SQEs on the target (doorbell-target(8)). */

@@ -60,7 +60,10 @@ static int dbi_cq_sleep(struct dbi_session *s, uint64_t limit)
 	return 0;
 }
 
-/* Sleep for completions rather than poll (DBI_F_SLEEP_WAIT). */
+/*
+ * Whether a wait sleeps on the completion channel: as the flags force it,
+ * else while several commands are in flight (doorbell_initiator.h).
+ */
 static bool dbi_wait_asleep(const struct dbi_session *s)
 {
 	if (s->flags & (DBI_F_SLEEP_WAIT | DBI_F_POLL_WAIT))
@@ -363,8 +366,7 @@ int dbi_connect(const struct dbi_options *o, struct dbi_session **sp)
 	int reason = 0, ret;
 
 	if (!o || !o->server || o->mode > DBI_MODE_TWO_SIDED_EVENT ||
-	    (o->flags & ~(DBI_F_TIMED_POLL | DBI_F_SLEEP_WAIT |
-			  DBI_F_POLL_WAIT | DBI_F_BATCH_RING)) ||
+	    (o->flags & ~DBI_F_KNOWN) ||
 	    (o->flags & DBI_F_SLEEP_WAIT && o->flags & DBI_F_POLL_WAIT))
 		return -EINVAL;
 	s = calloc(1, sizeof(*s));
