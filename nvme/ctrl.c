@@ -301,7 +301,8 @@ static void ctrl_release(struct dbnvme_ctrl *ctrl)
 	free(ctrl);
 }
 
-int dbnvme_ctrl_open(const char *bdf, struct dbnvme_ctrl **ctrlp)
+int dbnvme_ctrl_open_beside(const char *bdf, const struct dbvfio_dev *peer,
+			    struct dbnvme_ctrl **ctrlp)
 {
 	struct dbvfio_pci_addr addr;
 	struct dbnvme_ctrl *ctrl;
@@ -315,7 +316,10 @@ int dbnvme_ctrl_open(const char *bdf, struct dbnvme_ctrl **ctrlp)
 		return -ENOMEM;
 	dbvfio_pci_addr_format(&addr, ctrl->bdf);
 	pthread_mutex_init(&ctrl->admin_lock, NULL);
-	ret = dbvfio_open(&addr, &ctrl->dev);
+	if (peer)
+		ret = dbvfio_open_beside(&addr, peer, &ctrl->dev);
+	else
+		ret = dbvfio_open(&addr, &ctrl->dev);
 	if (ret) {
 		ctrl->dev = NULL;
 		ctrl_release(ctrl);
@@ -334,6 +338,11 @@ int dbnvme_ctrl_open(const char *bdf, struct dbnvme_ctrl **ctrlp)
 	}
 	*ctrlp = ctrl;
 	return 0;
+}
+
+int dbnvme_ctrl_open(const char *bdf, struct dbnvme_ctrl **ctrlp)
+{
+	return dbnvme_ctrl_open_beside(bdf, NULL, ctrlp);
 }
 
 int dbnvme_ctrl_reset(struct dbnvme_ctrl *ctrl)

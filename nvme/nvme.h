@@ -118,6 +118,15 @@ struct dbnvme_ctrl {
  * queues.  Progress goes nowhere; failures leave the device closed.
  */
 int dbnvme_ctrl_open(const char *bdf, struct dbnvme_ctrl **ctrlp);
+/*
+ * dbnvme_ctrl_open() with the controller in @peer's IO address space
+ * (dbvfio_open_beside()), so its commands can name IOVAs that @peer's
+ * handle mapped, a BAR dma-buf's say.  Its own buffers take IOVAs
+ * from the bottom of the space, next-fit; keep fixed mappings of @peer's
+ * away from them (at the top).
+ */
+int dbnvme_ctrl_open_beside(const char *bdf, const struct dbvfio_dev *peer,
+			    struct dbnvme_ctrl **ctrlp);
 /* Shut the controller down (CC.SHN), disable it and close the device. */
 void dbnvme_ctrl_close(struct dbnvme_ctrl *ctrl);
 /*

@@ -6,6 +6,7 @@
  *   vfio-dmabuf read BDF BAR OFFSET [WIDTH]
  *   vfio-dmabuf exportable BDF
  *   vfio-dmabuf export BDF BAR OFFSET LENGTH
+ *   vfio-dmabuf map BDF BAR OFFSET LENGTH [OFFSET LENGTH]...
  *   vfio-dmabuf doorbells BDF
  */
 #include <errno.h>
@@ -31,10 +32,11 @@ static void usage(FILE *out)
 		"       %s read BDF BAR OFFSET [WIDTH]\n"
 		"       %s exportable BDF\n"
 		"       %s export BDF BAR OFFSET LENGTH\n"
+		"       %s map BDF BAR OFFSET LENGTH [OFFSET LENGTH]...\n"
 		"       %s doorbells BDF\n"
 		"BDF is a PCI address such as 0000:00:03.0 bound to vfio-pci;\n"
 		"WIDTH is 1, 2, 4 (default) or 8 bytes.\n",
-		prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog);
 }
 
 static int report(const char *bdf, const char *what, int err)
@@ -49,7 +51,8 @@ static int parse_u64(const char *str, const char *what, uint64_t *val)
 	return util_parse_u64_arg(prog, what, str, 0, UINT64_MAX, val);
 }
 
-static int open_device(const char *bdf, struct dbvfio_dev **dev)
+static int open_device_iface(const char *bdf, enum dbvfio_iface iface,
+			     struct dbvfio_dev **dev)
 {
 	struct dbvfio_pci_addr addr;
 	int ret;
@@ -58,7 +61,7 @@ static int open_device(const char *bdf, struct dbvfio_dev **dev)
 		fprintf(stderr, "%s: invalid PCI address '%s'\n", prog, bdf);
 		return -EINVAL;
 	}
-	ret = dbvfio_open(&addr, dev);
+	ret = dbvfio_open_iface(&addr, iface, dev);
 	if (ret == -ENXIO)
 		fprintf(stderr, "%s: %s: not bound to vfio-pci\n", prog, bdf);
 	else if (ret == -ENODEV)
@@ -66,6 +69,11 @@ static int open_device(const char *bdf, struct dbvfio_dev **dev)
 	else if (ret)
 		report(bdf, "cannot open through vfio", ret);
 	return ret;
+}
+
+static int open_device(const char *bdf, struct dbvfio_dev **dev)
+{
+	return open_device_iface(bdf, DBVFIO_IFACE_AUTO, dev);
 }
 
 static int cmd_bars(const char *bdf)
@@ -217,6 +225,82 @@ static int cmd_export(const char *bdf, const char *bar_s, const char *off_s,
 	return 0;
 }
 
+static const char *map_error(int err)
+{
+	switch (err) {
+	case -ENOTTY:
+		return "this kernel cannot map files into an IOAS (IOMMU_IOAS_MAP_FILE)";
+	case -EOPNOTSUPP:
+		return "this kernel cannot map vfio dma-bufs into an IOAS";
+	case -ENODEV:
+		return "the dma-buf is revoked: is the device's memory decode off?";
+	default:
+		return strerror(-err);
+	}
+}
+
+/* Longest list of ranges the map command takes. */
+#define MAP_MAX_RANGES 16
+
+/*
+ * Export the ranges as one dma-buf, map it into the device's own IOAS,
+ * and show where each range went; unmapped again when the command ends.
+ */
+static int cmd_map(const char *bdf, const char *bar_s, int nargs, char **args)
+{
+	struct dbvfio_range r[MAP_MAX_RANGES];
+	uint64_t bar, total = 0, iova, at;
+	struct dbvfio_dev *dev;
+	unsigned int i, n = nargs / 2;
+	uint32_t ioas;
+	int fd, ret;
+
+	if (n > MAP_MAX_RANGES) {
+		fprintf(stderr, "%s: at most %d ranges\n", prog,
+			MAP_MAX_RANGES);
+		return 2;
+	}
+	if (parse_u64(bar_s, "BAR", &bar))
+		return 2;
+	for (i = 0; i < n; i++) {
+		if (parse_u64(args[2 * i], "offset", &r[i].offset) ||
+		    parse_u64(args[2 * i + 1], "length", &r[i].length))
+			return 2;
+		total += r[i].length;
+	}
+	if (open_device_iface(bdf, DBVFIO_IFACE_CDEV, &dev))
+		return 1;
+	fd = dbvfio_export(dev, bar > UINT32_MAX ? UINT32_MAX : bar, r, n,
+			   O_CLOEXEC | O_RDWR);
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s: export BAR%" PRIu64 ": %s\n", prog,
+			bdf, bar, export_error(fd));
+		dbvfio_close(dev);
+		return 1;
+	}
+	ret = dbvfio_map_file(dev, fd, 0, total,
+			      DBVFIO_MAP_READ | DBVFIO_MAP_WRITE, &iova);
+	if (ret) {
+		fprintf(stderr, "%s: %s: map the dma-buf: %s\n", prog, bdf,
+			map_error(ret));
+		close(fd);
+		dbvfio_close(dev);
+		return 1;
+	}
+	dbvfio_iommufd(dev, &ioas);
+	printf("dma-buf of %" PRIu64 " bytes at IOVA %#" PRIx64 "-%#" PRIx64
+	       " in IOAS %u\n",
+	       total, iova, iova + total - 1, ioas);
+	for (i = 0, at = iova; i < n; at += r[i].length, i++)
+		printf("BAR%" PRIu64 " [%#" PRIx64 ", +%#" PRIx64
+		       ") at IOVA %#" PRIx64 "\n",
+		       bar, r[i].offset, r[i].length, at);
+	dbvfio_dma_unmap(dev, iova, total);
+	close(fd);
+	dbvfio_close(dev);
+	return 0;
+}
+
 static int cmd_doorbells(const char *bdf)
 {
 	struct dbnvme_doorbell_layout db;
@@ -251,6 +335,8 @@ int main(int argc, char **argv)
 		return cmd_exportable(argv[2]);
 	if (argc == 6 && !strcmp(argv[1], "export"))
 		return cmd_export(argv[2], argv[3], argv[4], argv[5]);
+	if (argc >= 6 && argc % 2 == 0 && !strcmp(argv[1], "map"))
+		return cmd_map(argv[2], argv[3], argc - 4, argv + 4);
 	if (argc == 3 && !strcmp(argv[1], "doorbells"))
 		return cmd_doorbells(argv[2]);
 	usage(stderr);

@@ -135,9 +135,11 @@ static int open_through_group(struct dbvfio_dev *dev, const char *bdf)
 /*
  * The cdev interface: bind the device to a fresh iommufd and attach it
  * to an empty IO address space, which blocks its DMA until the caller
- * maps something, as a type1 container does.
+ * maps something, as a type1 container does.  Beside @peer, the device
+ * joins @peer's iommufd and IOAS instead.
  */
-static int open_through_cdev(struct dbvfio_dev *dev, const char *bdf)
+static int open_through_cdev(struct dbvfio_dev *dev, const char *bdf,
+			     const struct dbvfio_dev *peer)
 {
 	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
 	struct vfio_device_attach_iommufd_pt attach = {
@@ -165,30 +167,37 @@ static int open_through_cdev(struct dbvfio_dev *dev, const char *bdf)
 	dev->device_fd = open(path, O_RDWR | O_CLOEXEC);
 	if (dev->device_fd < 0)
 		return -errno;
-	dev->container_fd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	if (peer)
+		dev->container_fd =
+			fcntl(peer->container_fd, F_DUPFD_CLOEXEC, 0);
+	else
+		dev->container_fd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
 	if (dev->container_fd < 0)
 		return -errno;
 	bind.iommufd = dev->container_fd;
 	if (ioctl(dev->device_fd, VFIO_DEVICE_BIND_IOMMUFD, &bind))
 		return -errno;
-	if (ioctl(dev->container_fd, IOMMU_IOAS_ALLOC, &ioas))
-		return -errno;
-	dev->ioas_id = ioas.out_ioas_id;
-	attach.pt_id = ioas.out_ioas_id;
+	if (peer) {
+		dev->ioas_id = peer->ioas_id;
+	} else {
+		if (ioctl(dev->container_fd, IOMMU_IOAS_ALLOC, &ioas))
+			return -errno;
+		dev->ioas_id = ioas.out_ioas_id;
+	}
+	attach.pt_id = dev->ioas_id;
 	if (ioctl(dev->device_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
 		return -errno;
 	return 0;
 }
 
-int dbvfio_open_iface(const struct dbvfio_pci_addr *addr,
-		      enum dbvfio_iface iface, struct dbvfio_dev **devp)
+/* Open through @iface, or through the cdev beside @peer if it is set. */
+static int open_dev(const struct dbvfio_pci_addr *addr, enum dbvfio_iface iface,
+		    const struct dbvfio_dev *peer, struct dbvfio_dev **devp)
 {
 	char bdf[DBVFIO_PCI_ADDR_STRLEN];
 	struct dbvfio_dev *dev;
 	int ret;
 
-	if (!addr || !devp || iface > DBVFIO_IFACE_CDEV)
-		return -EINVAL;
 	dbvfio_pci_addr_format(addr, bdf);
 	ret = check_vfio_pci(bdf);
 	if (ret)
@@ -208,7 +217,7 @@ int dbvfio_open_iface(const struct dbvfio_pci_addr *addr,
 	if (iface == DBVFIO_IFACE_GROUP)
 		ret = open_through_group(dev, bdf);
 	else
-		ret = open_through_cdev(dev, bdf);
+		ret = open_through_cdev(dev, bdf, peer);
 	if (!ret)
 		ret = dbvfio_dev_read_regions(dev);
 	if (ret) {
@@ -217,6 +226,31 @@ int dbvfio_open_iface(const struct dbvfio_pci_addr *addr,
 	}
 	*devp = dev;
 	return 0;
+}
+
+int dbvfio_open_iface(const struct dbvfio_pci_addr *addr,
+		      enum dbvfio_iface iface, struct dbvfio_dev **devp)
+{
+	if (!addr || !devp || iface > DBVFIO_IFACE_CDEV)
+		return -EINVAL;
+	return open_dev(addr, iface, NULL, devp);
+}
+
+int dbvfio_open_beside(const struct dbvfio_pci_addr *addr,
+		       const struct dbvfio_dev *peer, struct dbvfio_dev **devp)
+{
+	if (!addr || !devp || !peer || peer->group_fd >= 0)
+		return -EINVAL;
+	return open_dev(addr, DBVFIO_IFACE_CDEV, peer, devp);
+}
+
+int dbvfio_iommufd(const struct dbvfio_dev *dev, uint32_t *ioas_id)
+{
+	if (dev->group_fd >= 0)
+		return -EOPNOTSUPP;
+	if (ioas_id)
+		*ioas_id = dev->ioas_id;
+	return dev->container_fd;
 }
 
 int dbvfio_open(const struct dbvfio_pci_addr *addr, struct dbvfio_dev **devp)

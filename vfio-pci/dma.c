@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * DMA mappings for the device: process memory made reachable at an IOVA,
- * through the type1 container or the iommufd IOAS the device sits in.
+ * through the type1 container or the iommufd IOAS the device sits in, and
+ * files (memfds, BAR dma-bufs) mapped into the IOAS.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -56,6 +57,35 @@ int dbvfio_dma_map(struct dbvfio_dev *dev, void *vaddr, uint64_t iova,
 		ret = ioctl(dev->container_fd, IOMMU_IOAS_MAP, &map);
 	}
 	return ret ? -errno : 0;
+}
+
+int dbvfio_map_file(struct dbvfio_dev *dev, int fd, uint64_t start,
+		    uint64_t length, unsigned int flags, uint64_t *iova)
+{
+	struct iommu_ioas_map_file map = {
+		.size = sizeof(map),
+		.fd = fd,
+		.start = start,
+		.length = length,
+	};
+
+	if (!dev || !iova || (flags & ~DBVFIO_MAP_KNOWN))
+		return -EINVAL;
+	if (dev->group_fd >= 0)
+		return -EOPNOTSUPP; /* a type1 container maps VAs only */
+	map.ioas_id = dev->ioas_id;
+	if (flags & DBVFIO_MAP_READ)
+		map.flags |= IOMMU_IOAS_MAP_READABLE;
+	if (flags & DBVFIO_MAP_WRITE)
+		map.flags |= IOMMU_IOAS_MAP_WRITEABLE;
+	if (flags & DBVFIO_MAP_FIXED) {
+		map.flags |= IOMMU_IOAS_MAP_FIXED_IOVA;
+		map.iova = *iova;
+	}
+	if (ioctl(dev->container_fd, IOMMU_IOAS_MAP_FILE, &map))
+		return -errno;
+	*iova = map.iova;
+	return 0;
 }
 
 int dbvfio_dma_unmap(struct dbvfio_dev *dev, uint64_t iova, uint64_t size)

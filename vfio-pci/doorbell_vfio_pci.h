@@ -62,12 +62,30 @@ enum dbvfio_iface {
 int dbvfio_open_iface(const struct dbvfio_pci_addr *addr,
 		      enum dbvfio_iface iface, struct dbvfio_dev **devp);
 
+/*
+ * Open the device at @addr through its cdev into @peer's IO address
+ * space: the same iommufd (a descriptor of its own) and the same IOAS, so
+ * what either maps the other's DMA reaches too, and one device's DMA can
+ * be pointed at the other's BAR.  @peer must have been opened through
+ * its cdev (-EINVAL otherwise); the two may be closed in either order.
+ * Other errors as for dbvfio_open_iface().
+ */
+int dbvfio_open_beside(const struct dbvfio_pci_addr *addr,
+		       const struct dbvfio_dev *peer, struct dbvfio_dev **devp);
+
 /* dbvfio_open_iface() with DBVFIO_IFACE_AUTO. */
 int dbvfio_open(const struct dbvfio_pci_addr *addr, struct dbvfio_dev **devp);
 void dbvfio_close(struct dbvfio_dev *dev);
 
 /* The vfio device fd, for ioctls the library does not wrap. */
 int dbvfio_device_fd(const struct dbvfio_dev *dev);
+
+/*
+ * The iommufd of a device opened through its cdev, and in *@ioas_id (if
+ * not NULL) its IOAS, for ioctls the library does not wrap; the handle
+ * keeps owning the fd.  -EOPNOTSUPP for a device in a type1 container.
+ */
+int dbvfio_iommufd(const struct dbvfio_dev *dev, uint32_t *ioas_id);
 
 /* Number of PCI BARs vfio-pci exposes: regions 0-5. */
 #define DBVFIO_NUM_BARS 6
@@ -155,6 +173,38 @@ int dbvfio_config_write(struct dbvfio_dev *dev, uint64_t offset,
 int dbvfio_dma_map(struct dbvfio_dev *dev, void *vaddr, uint64_t iova,
 		   uint64_t size);
 int dbvfio_dma_unmap(struct dbvfio_dev *dev, uint64_t iova, uint64_t size);
+
+/* What dbvfio_map_file() lets the device do, and where. */
+#define DBVFIO_MAP_READ (1u << 0) /* the device may read the memory */
+#define DBVFIO_MAP_WRITE (1u << 1) /* the device may write it */
+#define DBVFIO_MAP_FIXED (1u << 2) /* at *iova, not where the kernel picks */
+#define DBVFIO_MAP_KNOWN (DBVFIO_MAP_READ | DBVFIO_MAP_WRITE | DBVFIO_MAP_FIXED)
+
+/*
+ * Map @length bytes of the file @fd, from byte @start on, into the IOAS
+ * of a device opened through its cdev (IOMMU_IOAS_MAP_FILE), for the DMA
+ * of every device in that IOAS.  The file is a memfd, or a dma-buf from
+ * dbvfio_export(): a BAR, whose ranges follow each other in IOVA, so a
+ * peer's DMA reaches another device's memory.  The IOVA is the kernel's
+ * choice, returned in *@iova, or *@iova itself with DBVFIO_MAP_FIXED.
+ * dbvfio_dma_unmap() removes the mapping.  The kernel's answers:
+ *   -EINVAL     no READ or WRITE; @start or @length not page-aligned, or
+ *               past the end of a dma-buf; a file that is not a memfd;
+ *               a fixed IOVA that is unaligned or reserved (the MSI
+ *               window, say)
+ *   -EEXIST     a fixed IOVA already mapped
+ *   -EOPNOTSUPP a dma-buf that vfio-pci did not export; a device in a
+ *               type1 container
+ *   -ENODEV     a dma-buf already revoked (memory decode off, say)
+ *   -EPERM      WRITE for a file opened read-only
+ *   -ENOTTY     a kernel without IOMMU_IOAS_MAP_FILE (before 6.13)
+ * When vfio-pci revokes the dma-buf (memory decode off, reset, close) the
+ * kernel removes its mapping from the IOMMU, and the device's DMA to it
+ * fails from then on, also after the memory comes back: unmap it and map
+ * the buffer again.
+ */
+int dbvfio_map_file(struct dbvfio_dev *dev, int fd, uint64_t start,
+		    uint64_t length, unsigned int flags, uint64_t *iova);
 
 /* An interval of IOVAs, @last included. */
 struct dbvfio_iova_range {

@@ -77,6 +77,20 @@ struct iommu_ioas_unmap {
 #define IOMMU_IOAS_UNMAP _IO(';', 0x86)
 #endif
 
+/* IOMMU_IOAS_MAP_FILE (Linux 6.13; dma-bufs in 6.19 and our series). */
+#ifndef IOMMU_IOAS_MAP_FILE
+struct iommu_ioas_map_file {
+	__u32 size;
+	__u32 flags;
+	__u32 ioas_id;
+	__s32 fd;
+	__aligned_u64 start;
+	__aligned_u64 length;
+	__aligned_u64 iova;
+};
+#define IOMMU_IOAS_MAP_FILE _IO(';', 0x8f)
+#endif
+
 #ifndef IOMMU_IOAS_IOVA_RANGES
 struct iommu_iova_range {
 	__aligned_u64 start;

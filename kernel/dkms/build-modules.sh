@@ -88,10 +88,14 @@ src=$work/src
 mkdir -p "$src"
 
 say "extracting $SRC_PKG $src_version"
+# mm/gup.c and iommufd are patched but not built: the first is in the
+# kernel image, and Debian's configuration leaves iommufd out.  They are
+# extracted so that every patch of the series applies as it is.
 tar -C "$src" --strip-components=1 -xf "$SRC_TAR" \
 	linux-source-6.12/MAINTAINERS linux-source-6.12/include \
 	linux-source-6.12/drivers/pci linux-source-6.12/drivers/vfio \
-	linux-source-6.12/drivers/infiniband
+	linux-source-6.12/drivers/infiniband linux-source-6.12/mm/gup.c \
+	linux-source-6.12/drivers/iommu/iommufd
 
 say "applying $(ls "$patches"/*.patch | wc -l) patches"
 for p in "$patches"/*.patch; do

@@ -56,3 +56,80 @@ int qemu_traced_all(const char *log)
 {
 	return count_writes(log, "");
 }
+
+unsigned int qemu_source_id(const char *bdf)
+{
+	unsigned int dom, bus, dev, fn;
+
+	if (sscanf(bdf, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4)
+		return ~0u;
+	return bus << 8 | dev << 3 | fn;
+}
+
+/* One vtd_dmar_fault event of @line: 1 and its fields, or 0. */
+static int parse_dmar_fault(const char *line, unsigned int *sid,
+			    unsigned long long *addr, int *write)
+{
+	const char *p = strstr(line, "vtd_dmar_fault ");
+	unsigned int fault, w;
+
+	if (!p || sscanf(p,
+			 "vtd_dmar_fault sid 0x%x fault %u addr 0x%llx "
+			 "write %u",
+			 sid, &fault, addr, &w) != 4)
+		return 0;
+	*write = w;
+	return 1;
+}
+
+unsigned int qemu_traced_dmar_faults(const char *log, unsigned int sid,
+				     unsigned long long iova, int write)
+{
+	long offset = 0;
+	unsigned int n = 0;
+
+	qemu_traced_dmar_faults_since(log, &offset, sid, iova & ~0xfffull, 1,
+				      &n, write);
+	return n;
+}
+
+unsigned int qemu_traced_dmar_faults_since(const char *log, long *offset,
+					   unsigned int sid,
+					   unsigned long long iova,
+					   unsigned int npages,
+					   unsigned int *per_page, int write)
+{
+	unsigned int n = 0, got_sid;
+	unsigned long long addr;
+	char line[256];
+	int got_write;
+	FILE *f = fopen(log, "r");
+
+	if (!f)
+		return 0;
+	fseek(f, *offset, SEEK_SET);
+	while (fgets(line, sizeof(line), f)) {
+		if (parse_dmar_fault(line, &got_sid, &addr, &got_write) &&
+		    got_sid == sid && got_write == write && addr >= iova &&
+		    (addr - iova) >> 12 < npages) {
+			per_page[(addr - iova) >> 12]++;
+			n++;
+		}
+	}
+	*offset = ftell(f);
+	fclose(f);
+	return n;
+}
+
+long qemu_trace_end(const char *log)
+{
+	FILE *f = fopen(log, "r");
+	long end;
+
+	if (!f)
+		return 0;
+	fseek(f, 0, SEEK_END);
+	end = ftell(f);
+	fclose(f);
+	return end;
+}

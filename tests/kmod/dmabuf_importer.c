@@ -10,6 +10,7 @@
 #include <linux/dma-resv.h>
 #include <linux/fs.h>
 #include <linux/io.h>
+#include <linux/iommufd.h>
 #include <linux/iosys-map.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -268,6 +269,70 @@ static int importer_p2pdma_add(void __user *uarg)
 	return ret;
 }
 
+#if IS_ENABLED(CONFIG_IOMMUFD)
+MODULE_IMPORT_NS(IOMMUFD);
+
+/* Nothing stays pinned past the ioctl, so there is nothing to let go. */
+static void importer_access_unmap(void *data, unsigned long iova,
+				  unsigned long length)
+{
+}
+
+static const struct iommufd_access_ops importer_access_ops = {
+	.needs_pin_pages = 1,
+	.unmap = importer_access_unmap,
+};
+
+static int importer_iommufd_pin(void __user *uarg)
+{
+	struct dmabuf_importer_iommufd_pin arg;
+	struct iommufd_access *access;
+	struct iommufd_ctx *ictx;
+	struct page **pages;
+	u32 id;
+	int ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (!arg.length || arg.length > 64 * PAGE_SIZE ||
+	    !PAGE_ALIGNED(arg.length))
+		return -EINVAL;
+	pages = kcalloc(arg.length / PAGE_SIZE, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	ictx = iommufd_ctx_from_fd(arg.iommufd);
+	if (IS_ERR(ictx)) {
+		ret = PTR_ERR(ictx);
+		goto out_free;
+	}
+	access = iommufd_access_create(ictx, &importer_access_ops, NULL, &id);
+	if (IS_ERR(access)) {
+		ret = PTR_ERR(access);
+		goto out_ctx;
+	}
+	ret = iommufd_access_attach(access, arg.ioas_id);
+	if (!ret) {
+		ret = iommufd_access_pin_pages(access, arg.iova, arg.length,
+					       pages, 0);
+		if (!ret)
+			iommufd_access_unpin_pages(access, arg.iova,
+						   arg.length);
+		iommufd_access_detach(access);
+	}
+	iommufd_access_destroy(access);
+out_ctx:
+	iommufd_ctx_put(ictx);
+out_free:
+	kfree(pages);
+	return ret;
+}
+#else
+static int importer_iommufd_pin(void __user *uarg)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
 static long importer_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -333,6 +398,9 @@ static long importer_ioctl(struct file *file, unsigned int cmd,
 	}
 	case DMABUF_IMPORTER_P2PDMA_ADD:
 		ret = importer_p2pdma_add(uarg);
+		break;
+	case DMABUF_IMPORTER_IOMMUFD_PIN:
+		ret = importer_iommufd_pin(uarg);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -54,6 +54,17 @@ struct dmabuf_importer_p2pdma_add {
 	__u64 offset;
 };
 
+/*
+ * Pin IOVAs of an IOAS through an iommufd access object, as an mdev
+ * driver does, and unpin them again at once.  Needs no attachment.
+ */
+struct dmabuf_importer_iommufd_pin {
+	__s32 iommufd;
+	__u32 ioas_id;
+	__u64 iova;
+	__u64 length;		/* at most 64 pages */
+};
+
 #define DMABUF_IMPORTER_ATTACH	_IOW('D', 1, struct dmabuf_importer_attach)
 #define DMABUF_IMPORTER_MAP	_IO('D', 2)
 #define DMABUF_IMPORTER_UNMAP	_IO('D', 3)
@@ -66,5 +77,7 @@ struct dmabuf_importer_p2pdma_add {
 #define DMABUF_IMPORTER_CPU_RW	_IOWR('D', 8, struct dmabuf_importer_rw)
 /* Print a line into the kernel log, to show the order of events there */
 #define DMABUF_IMPORTER_MARK	_IOW('D', 9, char[64])
+#define DMABUF_IMPORTER_IOMMUFD_PIN \
+	_IOW('D', 10, struct dmabuf_importer_iommufd_pin)
 
 #endif

@@ -42,6 +42,7 @@
 #include "backing_file.h"
 #include "check.h"
 #include "nvme_spec.h"
+#include "qemu_trace.h"
 #include "test_hooks.h"
 
 /* NVMe generic status: Data Transfer Error, Invalid Namespace. */
@@ -216,40 +217,10 @@ static struct dbnvme_sqe listed_read(uint32_t nsid, uint64_t slot,
 	return sqe;
 }
 
-/* The PCI requester ID of "dddd:bb:dd.f", as the vIOMMU reports it. */
-static unsigned int source_id(const char *bdf)
-{
-	unsigned int dom, bus, dev, fn;
-
-	if (sscanf(bdf, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4)
-		return ~0u;
-	return bus << 8 | dev << 3 | fn;
-}
-
 /* vIOMMU faults so far from @sid at the page of @iova, in @dir (1 write). */
 static unsigned int iommu_faults(unsigned int sid, uint64_t iova, int dir)
 {
-	unsigned int n = 0, got_sid, fault, write;
-	unsigned long long addr;
-	char line[256];
-	const char *p;
-	FILE *f = fopen(trace, "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		p = strstr(line, "vtd_dmar_fault ");
-		if (p &&
-		    sscanf(p,
-			   "vtd_dmar_fault sid 0x%x fault %u addr 0x%llx "
-			   "write %u",
-			   &got_sid, &fault, &addr, &write) == 4 &&
-		    got_sid == sid && addr >> 12 == iova >> 12 &&
-		    (int)write == dir)
-			n++;
-	}
-	fclose(f);
-	return n;
+	return qemu_traced_dmar_faults(trace, sid, iova, dir);
 }
 
 struct attack {
@@ -346,7 +317,7 @@ int main(int argc, char **argv)
 		printf("FAIL - the target log lacks the IOVAs of A or B\n");
 		return check_summary() | 1;
 	}
-	sid = source_id(la.bdf);
+	sid = qemu_source_id(la.bdf);
 	printf("# A on %s (source ID %#x), B on %s: admin SQ %#" PRIx64
 	       " CQ %#" PRIx64 ", I/O SQ %#" PRIx64 " CQ %#" PRIx64
 	       ", data %#" PRIx64 "\n",
