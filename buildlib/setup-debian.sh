@@ -12,8 +12,10 @@ PACKAGES=(
 	# kernel build
 	linux-source-6.12 xz-utils flex bison bc libelf-dev libssl-dev
 	cpio kmod perl python3 python3-ply python3-git
-	# packages (buildlib/build-debs.sh) and their DKMS build
-	debhelper dh-dkms dkms lintian
+	# packages (buildlib/build-debs.sh) and their DKMS build; the
+	# Debian kernel's headers are unpacked, not installed
+	# (tests/vm/debian-headers.sh), so their kbuild's needs are here
+	debhelper dh-dkms dkms lintian pahole
 	# systemd.pc for the units' directory; systemd-analyze verifies them
 	systemd
 	# VM and in-VM tools (the guest runs the host root over 9p)
@@ -51,14 +53,3 @@ else
 	install "${missing[@]}"
 fi
 
-# The headers of Debian's kernel built from the same source version as
-# linux-source-6.12: the series' modules (kernel/dkms) build against them.
-. "$(dirname "$0")/debian-abi.sh"
-version=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-headers=linux-headers-$(debian_abi)
-if installed "$headers" &&
-	[ "$(dpkg-query -W -f='${Version}' "$headers")" = "$version" ]; then
-	echo "setup-debian: $headers $version present"
-else
-	install "$headers=$version"
-fi

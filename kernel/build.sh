@@ -107,7 +107,19 @@ fragments_missing() {
 		elif ! grep -qx "$sym=$val" "$obj/.config"; then
 			echo "$sym=$val did not stick"
 		fi
-	done < <(cat "${fragments[@]}")
+	done < <(fragment_settings)
+}
+
+# fragment_settings: each symbol the fragments set, with the value of
+# the last fragment that sets it (debug.config overrides vm.config), as
+# merge_config.sh applies them.
+fragment_settings() {
+	cat "${fragments[@]}" | awk -F= '/^CONFIG_[A-Za-z0-9_]*=/ {
+		if (!($1 in value))
+			order[++n] = $1
+		value[$1] = $0
+	}
+	END { for (i = 1; i <= n; i++) print value[order[i]] }'
 }
 
 # Configure the object directory unless its .config already holds the
@@ -153,7 +165,8 @@ build() {
 		grep -E 'error|Error' "$obj/build.log" | head -20 >&2
 		die "make failed (see $obj/build.log)"
 	fi
-	say "built in $(($(date +%s) - start)) s"
+	BUILD_SECONDS=$(($(date +%s) - start))
+	say "built in $BUILD_SECONDS s"
 	BZIMAGE=$obj/arch/x86/boot/bzImage
 	build_test_modules "$obj" "$(dirname "$BZIMAGE")/kmod"
 	copy_kernel_modules "$obj" "$(dirname "$BZIMAGE")/kmod"
@@ -238,6 +251,8 @@ series)
 	rm -rf "$out.tmp"
 	mkdir "$out.tmp"
 	cp -r "$BZIMAGE" "$(dirname "$BZIMAGE")/kmod" "$WORK/obj-$variant/.config" "$out.tmp/"
+	# How long make took: buildlib/machine-speed.sh reports it.
+	echo "$BUILD_SECONDS" >"$out.tmp/build-seconds"
 	mv "$out.tmp" "$out"
 	echo "$out/bzImage"
 	;;

@@ -8,10 +8,12 @@
 # kept as dmabuf_mr_bench.txt in the run directory.
 . tests/vm/lib/all.sh
 
+bench_banner
 rxe_two_peers
 rxe_use_dbrxe_only
 shm=$(vfio_bind "$IVSHMEM_ID") || exit 1
 "$(build_tool mr_bench)" rxea "$RXE_A_GID" rxeb "$RXE_B_GID" "$shm" \
-	${MR_BENCH_ROUNDS:-5} ${MR_BENCH_ITERS:-500} |
+	"${MR_BENCH_ROUNDS:-$(bench_size 3 5)}" \
+	"${MR_BENCH_ITERS:-$(bench_size 200 500)}" |
 	tee "$VM_OUT/dmabuf_mr_bench.txt"
 exit "${PIPESTATUS[0]}"

@@ -19,29 +19,34 @@
 # the kernel-driven controller itself.  compare.py prints table C from
 # all of it: our modes and the kernel's side by side, and the goals.
 #
-# With --loaded the same runs are shorter; the host runs a CPU hog
+# With --loaded the same runs are shorter (and shorter again in a quick
+# run, DOORBELL_BENCH=quick); the host runs a CPU hog
 # beside the VM meanwhile (tests/bench/host-load.sh).  The tables are kept
 # as doorbell_lat.txt, doorbell_bw.txt and compare.txt in the run
 # directory, with fio's JSON and ib_read_lat's output.
 . tests/vm/lib/all.sh
 
-lat_iters=${DOORBELL_LAT_ITERS:-1000}
-bw_iters=${DOORBELL_BW_ITERS:-1000}
-bw_depths=1,2,4,8,16,32
+# Quick runs (bench_size) keep every row of every table at the depths
+# table C compares, 1 and 16, with fewer iterations and rounds.
+lat_iters=${DOORBELL_LAT_ITERS:-$(bench_size 300 1000)}
+bw_iters=${DOORBELL_BW_ITERS:-$(bench_size 300 1000)}
+lat_rounds=${DOORBELL_LAT_ROUNDS:-$(bench_size 3 5)}
+bw_depths=$(bench_size 1,16 1,2,4,8,16,32)
 load="idle host"
 if [ "${1:-}" = --loaded ]; then
-	lat_iters=500
-	bw_iters=500
+	lat_iters=$(bench_size 200 500)
+	bw_iters=$(bench_size 200 500)
 	bw_depths=1,16
 	load="host loaded by a CPU hog"
 fi
+bench_banner
 
 rxe_two_peers
 rxe_use_dbrxe_only
 nvme=$(vfio_bind "$NVME_ID") || exit 1
 target_start "$nvme" "$RXE_B_IP"
 "$(build_tool ib_doorbell_lat)" -S "$RXE_A_IP" -n "$lat_iters" \
-	-r "${DOORBELL_LAT_ROUNDS:-5}" "$RXE_B_IP" |
+	-r "$lat_rounds" "$RXE_B_IP" |
 	tee "$VM_OUT/doorbell_lat.txt"
 rc=${PIPESTATUS[0]}
 if [ "$rc" -eq 0 ]; then

@@ -12,7 +12,11 @@
 
 rxe_two_peers
 DBRXE=$DOORBELL_BUILD/providers/dbrxe/libdbrxe
-ROUNDS=3
+# A quick run keeps two rounds, the fewest that give a spread.
+ROUNDS=$(bench_size 2 3)
+LAT_ITERS=$(bench_size 200 500)
+BW_ITERS=$(bench_size 100 300)
+bench_banner
 
 # run_pair PROVIDER TOOL ARGS...: the client's result row.
 run_pair() {
@@ -30,7 +34,12 @@ run_pair() {
 	grep -E '^ *[0-9]+ +[0-9]+ ' /tmp/client.log | tail -n1
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# median: of the numbers on stdin; of an even count, the mean of the
+# middle two.
+median() {
+	sort -g | awk '{ v[NR] = $1 }
+		END { h = int((NR + 1) / 2); print (NR % 2 ? v[h] : (v[h] + v[h + 1]) / 2) }'
+}
 
 # round_spread "D1 D2 ..." "L1 L2 ...": the lowest and highest Dn/Ln.
 round_spread() {
@@ -43,11 +52,11 @@ declare -A res
 for round in $(seq $ROUNDS); do
 	for provider in librxe dbrxe; do
 		for t in ib_write_lat ib_send_lat ib_read_lat ib_atomic_lat; do
-			row=$(run_pair $provider $t -s 8 -n 500) || exit 1
+			row=$(run_pair $provider $t -s 8 -n "$LAT_ITERS") || exit 1
 			res[$provider.$t.typ]+="$(echo "$row" | awk '{ print $5 }') "
 			res[$provider.$t.p99]+="$(echo "$row" | awk '{ print $8 }') "
 		done
-		row=$(run_pair $provider ib_write_bw -s 65536 -n 300) || exit 1
+		row=$(run_pair $provider ib_write_bw -s 65536 -n "$BW_ITERS") || exit 1
 		res[$provider.ib_write_bw.bw]+="$(echo "$row" | awk '{ print $4 }') "
 	done
 	log "round $round done"

@@ -39,6 +39,7 @@ vmlinuz=$("$SRC/tests/vm/debian-image.sh" | tail -n1)
 image=$(cd "$(dirname "$vmlinuz")/.." && pwd)
 abi=${vmlinuz##*/vmlinuz-}
 key=$(cat "$SRC"/kernel/patches/*.patch "$SRC"/kernel/dkms/* \
+	"$SRC/tests/vm/debian-headers.sh" \
 	$(find "$SRC/debian" -type f ! -name "*.install" ! -name "*.symbols" | sort) \
 	"$SRC/buildlib/build-debs.sh" \
 	"$SRC"/tests/kmod/* "$SRC/tests/dkms/dkms-pkg.sh" "$0" |
@@ -66,7 +67,9 @@ rm -f "$tmp/root/lib/modules/$abi"/modules.*
 cp -p "$image/lib/modules/$abi"/modules.{order,builtin,builtin.modinfo} \
 	"$tmp/root/lib/modules/$abi/"
 
-dkms=(dkms_pkg --kernelsourcedir "/lib/modules/$abi/build")
+# The image's headers, unpacked beside it (on a host, /lib/modules/<abi>/build).
+kdir=$("$SRC/tests/vm/debian-headers.sh" | tail -n1)
+dkms=(dkms_pkg --kernelsourcedir "$kdir")
 mod=(-m doorbell -v "$version" -k "$abi")
 # As a new kernel's headers trigger it (/etc/kernel/header_postinst.d/dkms
 # runs dkms autoinstall for that kernel): every added package with
@@ -86,7 +89,7 @@ say "dkms status: $status"
 say "building tests/kmod"
 exports=$tmp/root/dkms/doorbell/$version/$abi/$(uname -m)/exports
 cp -r "$SRC/tests/kmod" "$tmp/kmod-src"
-make -s -C "/lib/modules/$abi/build" M="$tmp/kmod-src" \
+make -s -C "$kdir" M="$tmp/kmod-src" \
 	NOSTDINC_FLAGS="-I$exports/include" \
 	KBUILD_EXTRA_SYMBOLS="$exports/Module.symvers" modules >&2 ||
 	die "tests/kmod does not build for $abi"

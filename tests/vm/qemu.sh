@@ -73,6 +73,8 @@ prepare_vm() {
 		printf 'export VM_ROLE=%q VM_PEER_IP=%q\n' "$role" "$peer_ip"
 		printf 'export VM_SHARE=/vmshare\n'
 		printf 'export DOORBELL_KMOD=%q\n' "$(dirname "$kernel")/kmod"
+		# The benchmarks' size (tests/vm/lib/common.sh: bench_size).
+		printf 'export DOORBELL_BENCH=%q\n' "${DOORBELL_BENCH:-full}"
 	} >"$dir/env"
 	[ "${#CMD[@]}" -gt 0 ] || return 0
 	vm_command_line "$dir/cmd" "${CMD[@]}"

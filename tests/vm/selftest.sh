@@ -39,7 +39,7 @@ expect_rc 3 "vmrun: a failing command's status reaches the host" \
 expect_rc 1 "vmrun: a WARNING in the kernel log fails a passing command" \
 	vmrun warn -- sh -c "$WARN"
 expect_rc 124 "vmrun: a hung command times out" \
-	vmrun hang --timeout 25 -- sleep 600
+	vmrun hang --timeout 15 -- sleep 600
 
 expect_rc 0 "vmsession: the VM boots and waits for tests" \
 	"$here/vmsession" start selftest
@@ -53,7 +53,7 @@ expect_rc 0 "vmsession: the next test finds the VM as booted" \
 	session after -- '! [ -e /sys/class/net/xa ] &&
 		[ "$(cat /sys/bus/pci/devices/0000:00:04.0/driver_override)" = "(null)" ]'
 expect_rc 124 "vmsession: a hung test times out" \
-	session hang --timeout 10 -- sleep 600
+	session hang --timeout 3 -- sleep 600
 expect_rc 1 "vmsession: a WARNING while a test runs fails it" \
 	session warn -- "$WARN"
 expect_rc 0 "vmsession: a test after those runs as usual" session last -- true

@@ -34,6 +34,27 @@ expect_ok() {
 # every step is several times slower; tests scale their load down there.
 debug_kernel() { [ -e /sys/kernel/debug/kmemleak ]; }
 
+# bench_size QUICK FULL: the size a benchmark runs at.  FULL by default;
+# QUICK when the run asks for quick benchmarks (DOORBELL_BENCH=quick on
+# the host, which buildlib/test.sh sets): the smallest size that still
+# prints every ratio with its spread, so that CI pays little for them.
+bench_size() {
+	if [ "${DOORBELL_BENCH:-full}" = quick ]; then
+		echo "$1"
+	else
+		echo "$2"
+	fi
+}
+
+# bench_banner: say which size this run is, and how to get the other.
+bench_banner() {
+	if [ "${DOORBELL_BENCH:-full}" = quick ]; then
+		log "quick size (DOORBELL_BENCH=quick); full size: ctest -L bench"
+	else
+		log "full size"
+	fi
+}
+
 # build_tool NAME: path of a tool built by CMake in the host build tree.
 # One walk of the tree lists them all, kept in /run for the tests that
 # follow in a session VM: over 9p a walk costs seconds.
