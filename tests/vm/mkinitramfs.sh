@@ -33,5 +33,10 @@ if [ -n "$modules" ]; then
 		echo "$m" >>"$staging/modules/order"
 	done
 fi
-(cd "$staging" && find . | cpio -o -H newc --quiet) | gzip -9 >"$out.tmp"
-mv "$out.tmp" "$out"
+# Sessions that boot at once may both find the image stale: each writes
+# a file of its own and renames it into place, so that none boots half
+# of one.
+tmp=$(mktemp "$out.XXXXXX")
+(cd "$staging" && find . | cpio -o -H newc --quiet) | gzip -9 >"$tmp"
+chmod 644 "$tmp"
+mv "$tmp" "$out"
