@@ -78,9 +78,11 @@ done
 log "ok: modules-load.d/doorbell.conf: vfio-pci and rdma_rxe present"
 
 # The user's environment: installed paths only, dbrxe from profile.d.
-expect_eq "login shell's RDMAV_DRIVERS" "$(as_user 'echo "$RDMAV_DRIVERS"')" "$dbrxe"
-expect_eq "login shell's tools" \
-	"$(as_user 'command -v vfio-dmabuf doorbell-initiator doorbell-target' | xargs)" \
+# One login shell answers both: under TCG each costs seconds.
+user_env=$(as_user 'echo "$RDMAV_DRIVERS"
+	command -v vfio-dmabuf doorbell-initiator doorbell-target | xargs')
+expect_eq "login shell's RDMAV_DRIVERS" "$(sed -n 1p <<<"$user_env")" "$dbrxe"
+expect_eq "login shell's tools" "$(sed -n 2p <<<"$user_env")" \
 	"/usr/bin/vfio-dmabuf /usr/bin/doorbell-initiator /usr/sbin/doorbell-target"
 
 # Soft-RoCE through doorbell-rxe@.service, on the veth pair.
@@ -138,7 +140,9 @@ dd if="$VM_SHARE/nvme.img" of=/tmp/pkg.backing bs=512 skip=2048 count=128 \
 	status=none
 cmp /tmp/pkg.in /tmp/pkg.backing || fail "the backing file lacks the blocks"
 log "ok: 64 KiB written one-sided and read back, found in the backing file"
-as_user "ib_doorbell_lat -S $RXE_A_IP -n 200 -r 3 $RXE_B_IP" ||
+# The installed benchmark runs every mode of its tables; the figures are
+# the bench tier's, so one short round does.
+as_user "ib_doorbell_lat -S $RXE_A_IP -n 50 -r 1 $RXE_B_IP" ||
 	fail "ib_doorbell_lat"
 
 kill -TERM "$UNIT_PID"
