@@ -22,12 +22,11 @@ took=$((($(date +%s%N) - start) / 1000000))
 printf 'machine: %d CPUs; the fixed CPU job took %d.%02d s\n' "$(nproc)" \
 	$((took / 1000)) $((took % 1000 / 10))
 
-# Never a build here: on a cold run ctest builds the kernel later.
+# Never a build here: only what kernel/build.sh recorded.
 if bzimage=$(kernel/build.sh --variant vm --cached 2>/dev/null) &&
 	read -r wall cpu <"$(dirname "$bzimage")/build-seconds"; then
 	echo "machine: the normal kernel built in $wall s, $cpu s of CPU" \
 		"(kernel/build.sh, when it was cached)"
 else
-	echo "machine: the normal kernel is not built yet; kernel.build.vm" \
-		"will say how long it takes"
+	echo "machine: the normal kernel's build time is not recorded"
 fi
