@@ -34,12 +34,14 @@ expect_ok() {
 # every step is several times slower; tests scale their load down there.
 debug_kernel() { [ -e /sys/kernel/debug/kmemleak ]; }
 
-# bench_size QUICK FULL: the size a benchmark runs at.  FULL by default;
-# QUICK when the run asks for quick benchmarks (DOORBELL_BENCH=quick on
+# bench_quick: the run asks for quick benchmarks (DOORBELL_BENCH=quick on
 # the host, which buildlib/test.sh sets): the smallest size that still
 # prints every ratio with its spread, so that CI pays little for them.
+bench_quick() { [ "${DOORBELL_BENCH:-full}" = quick ]; }
+
+# bench_size QUICK FULL: the size a benchmark runs at, FULL by default.
 bench_size() {
-	if [ "${DOORBELL_BENCH:-full}" = quick ]; then
+	if bench_quick; then
 		echo "$1"
 	else
 		echo "$2"
@@ -48,7 +50,7 @@ bench_size() {
 
 # bench_banner: say which size this run is, and how to get the other.
 bench_banner() {
-	if [ "${DOORBELL_BENCH:-full}" = quick ]; then
+	if bench_quick; then
 		log "quick size (DOORBELL_BENCH=quick); full size: ctest -L bench"
 	else
 		log "full size"
