@@ -34,12 +34,23 @@ session() { "$here/vmsession" run selftest --name "selftest.$1" "${@:2}"; }
 # as a WARN_ON() would, without needing a fault-injection driver.
 WARN='echo "WARNING: CPU: 0 PID: 1 at selftest" >/dev/kmsg'
 
+# The hung command's VM idles until its timeout: it waits that out beside
+# the other cases, with an output file of its own, and reports last.
+hang_log=$(mktemp)
+trap 'rm -f "$out" "$hang_log"' EXIT
+(
+	out=$(mktemp)
+	trap 'rm -f "$out"' EXIT
+	expect_rc 124 "vmrun: a hung command times out" \
+		vmrun hang --timeout 15 -- sleep 600
+	exit $failed
+) >"$hang_log" 2>&1 &
+hang_pid=$!
+
 expect_rc 3 "vmrun: a failing command's status reaches the host" \
 	vmrun exit -- exit 3
 expect_rc 1 "vmrun: a WARNING in the kernel log fails a passing command" \
 	vmrun warn -- sh -c "$WARN"
-expect_rc 124 "vmrun: a hung command times out" \
-	vmrun hang --timeout 15 -- sleep 600
 
 expect_rc 0 "vmsession: the VM boots and waits for tests" \
 	"$here/vmsession" start selftest
@@ -61,4 +72,6 @@ expect_rc 1 "vmsession: the end reports the boot's kernel problems" \
 	"$here/vmsession" stop selftest
 grep -q "tests of this boot: .*selftest.warn" "$out" ||
 	{ echo "FAIL: the end does not name the tests of the boot"; failed=1; }
+wait "$hang_pid" || failed=1
+cat "$hang_log"
 exit $failed
