@@ -149,7 +149,7 @@ static const char *export_error(int err)
 	case -EINVAL:
 		return "the range is not page-aligned, empty or past the BAR's end, or the BAR is not an implemented memory BAR";
 	case -ENODEV:
-		return "no such BAR (0-5), or the device is going away";
+		return "no such BAR: past BAR 5 or not implemented by the device, or the device is going away";
 	case -EOVERFLOW:
 		return "the range's address overflows";
 	case -EACCES:

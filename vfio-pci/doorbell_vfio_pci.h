@@ -119,11 +119,12 @@ struct dbvfio_range {
  * Export @nr_ranges ranges of BAR @bar as one dma-buf, their
  * concatenation in order.  @open_flags become the dma-buf file's flags
  * (O_CLOEXEC also applies to the fd).  Returns the dma-buf fd, or the
- * kernel's negative errno, as Linux 6.19 answers:
+ * kernel's negative errno, as Linux answers since 7.1:
  *   -EINVAL     no ranges; a range not page-aligned, empty or past the
- *               BAR's end; a total length that does not fit; @bar not an
- *               implemented memory BAR (I/O or unimplemented)
- *   -ENODEV     @bar is past BAR 5; the device is going away
+ *               BAR's end; a total length that does not fit; @bar an I/O
+ *               BAR (and, before 7.1, an unimplemented one)
+ *   -ENODEV     @bar is past BAR 5 or not implemented; the device is
+ *               going away
  *   -EOVERFLOW  a range whose address wraps
  *   -EACCES     a range over the MSI-X table or PBA where vfio-pci does
  *               not let user space mmap it (our kernel only)

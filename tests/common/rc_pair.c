@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Two connected RC queue pairs in one process: see rc_pair.h. */
 #include <errno.h>
+#include <glob.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -154,6 +155,39 @@ int rc_wait_wc(struct ibv_cq *cq, struct ibv_wc *wc)
 	return rc_wait_wc_ms(cq, wc, 11000) > 0;
 }
 
+/*
+ * A work request that got no completion at all within the wait: print the
+ * QP's state and what Soft-RoCE counted on every device (retries, NAKs,
+ * drops), so that a stall names the side that went quiet.
+ */
+static void rc_report_stall(struct ibv_qp *qp)
+{
+	struct ibv_qp_init_attr init;
+	struct ibv_qp_attr attr;
+	glob_t g;
+	size_t i;
+
+	if (!ibv_query_qp(qp, &attr, IBV_QP_STATE, &init))
+		printf("# no completion: QP %u is in state %d\n", qp->qp_num,
+		       attr.qp_state);
+	if (glob("/sys/class/infiniband/*/ports/1/hw_counters/*", 0, NULL,
+		 &g))
+		return;
+	for (i = 0; i < g.gl_pathc; i++) {
+		unsigned long long v = 0;
+		FILE *f = fopen(g.gl_pathv[i], "r");
+
+		if (!f)
+			continue;
+		if (fscanf(f, "%llu", &v) == 1 && v)
+			printf("# %s %llu\n",
+			       g.gl_pathv[i] + strlen("/sys/class/infiniband/"),
+			       v);
+		fclose(f);
+	}
+	globfree(&g);
+}
+
 int rc_rdma(struct rc_side *from, enum ibv_wr_opcode opcode, void *laddr,
 	    uint32_t lkey, uint32_t len, uint64_t raddr, uint32_t rkey,
 	    struct ibv_wc *wc)
@@ -182,7 +216,11 @@ int rc_rdma(struct rc_side *from, enum ibv_wr_opcode opcode, void *laddr,
 	if (ret)
 		return ret;
 	memset(wc, 0, sizeof(*wc));
-	return rc_wait_wc(from->cq, wc) ? 0 : ETIMEDOUT;
+	if (!rc_wait_wc(from->cq, wc)) {
+		rc_report_stall(from->qp);
+		return ETIMEDOUT;
+	}
+	return 0;
 }
 
 uint32_t rc_bind_window(struct rc_side *s, struct ibv_mw *mw,

@@ -39,7 +39,7 @@ check_error() {
 out=$("$tool" export "$nvme" 0 0x2000 0x1000) || fail "export the MSI-X page"
 expect_eq "export MSI-X page" "$out" "BAR0 [0x2000, +0x1000): dma-buf of 4096 bytes"
 check_error "$nvme" 0 0x1800 0x1000 -- "not page-aligned"
-check_error "$nvme" 3 0 0x1000 -- "not an implemented memory BAR"
+check_error "$nvme" 3 0 0x1000 -- "not implemented by the device"
 check_error "$nvme" 6 0 0x1000 -- "no such BAR"
 check_error "$shm" 2 0xfffffffffffff000 0x2000 -- "overflows"
 "$tool" export "$nvme" 0 x 1 2>&1 | grep -q "invalid offset 'x'" ||

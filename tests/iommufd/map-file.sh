@@ -4,6 +4,9 @@
 # IOMMU_IOAS_MAP_FILE with a real DMA engine: the NVMe controller reads
 # into and writes from ivshmem's BAR2 through one iommufd IOAS, and the
 # bytes are looked for in the host's backing files (map_file_test.c).
+# Then a memfd mapped twice under vfio's per-process accounting, by a
+# process without CAP_IPC_LOCK, leaves its mmap_lock as it found it
+# (mm_accounting_test.c).
 . tests/vm/lib/all.sh
 
 insmod "$DOORBELL_KMOD/dmabuf_importer.ko" || fail "insmod dmabuf_importer"
@@ -29,4 +32,5 @@ faults=$(($(dmesg | grep -c "DMAR: \[DMA") - faults_before))
 log "IOMMU faults logged while the test ran: $faults"
 dmesg | grep "DMAR: \[DMA" | tail -n 3
 rmmod dmabuf_importer || fail "rmmod dmabuf_importer"
+"$(build_tool mm_accounting_test)" "$shm" || rc=1
 exit $rc

@@ -82,7 +82,8 @@ static void write_and_check(struct ibv_mr *mr, uint64_t mr_off, uint64_t iova,
 		      iova + off, mr->rkey, &wc);
 	check(!ret && wc.status == IBV_WC_SUCCESS,
 	      "RDMA WRITE %u B at +%llu completes (%s)", size,
-	      (unsigned long long)off, ibv_wc_status_str(wc.status));
+	      (unsigned long long)off,
+	      ret ? "no completion" : ibv_wc_status_str(wc.status));
 
 	ok = !read_file(shm_file, bar_at - lo, seen, lo + size + GUARD);
 	for (i = 0; ok && i < (int)lo; i++)
@@ -102,7 +103,7 @@ static void write_and_check(struct ibv_mr *mr, uint64_t mr_off, uint64_t iova,
 		      iova + off, mr->rkey, &wc);
 	check(!ret && wc.status == IBV_WC_SUCCESS && !memcmp(back, src, size),
 	      "  RDMA READ brings them back (%s)",
-	      ibv_wc_status_str(wc.status));
+	      ret ? "no completion" : ibv_wc_status_str(wc.status));
 }
 
 static void test_data_path(int dmabuf)
