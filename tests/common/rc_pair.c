@@ -91,8 +91,23 @@ int rc_connect_qp(struct ibv_qp *qp, const struct rc_side *self,
 		return -1;
 	memset(&a, 0, sizeof(a));
 	a.qp_state = IBV_QPS_RTS;
-	a.timeout = 14;
-	a.retry_cnt = 7;
+	/*
+	 * About 1 s (4.096 us << 18) before a retransmit.  Under TCG on a
+	 * loaded host a 1 MiB READ's 1,024 responses can take longer than
+	 * the 67 ms of timeout 14: the requester then asks again, and the
+	 * duplicate READ can reach the responder after the test has
+	 * deregistered the MR it read.  Soft-RoCE answers that with a
+	 * remote access NAK, which the requester ignores (that READ has
+	 * completed), and moves its own QP to the error state, where it
+	 * drops everything that follows.
+	 */
+	a.timeout = 18;
+	/*
+	 * Six retries, not seven: Soft-RoCE takes 7 for "retry for ever",
+	 * so a peer that went quiet would hang each request instead of
+	 * failing it with a retry-exceeded error.
+	 */
+	a.retry_cnt = 6;
 	a.rnr_retry = 7;
 	a.max_rd_atomic = 1;
 	return ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_TIMEOUT |
