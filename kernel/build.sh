@@ -219,17 +219,58 @@ cache_key() {
 	} | sha256sum | cut -c1-16
 }
 
-# lock_tree: one build at a time.  Builds share the git tree, and a
-# series build moves its branch: a second build running beside it, such
-# as another VM test asking for a kernel, would compile a half-applied
-# series.  Waits for the build that holds the lock.
-lock_tree() {
+# Locks.  Builds share the git tree, and a series build may move its
+# branch.  A build compiles holding the tree's lock shared, so the two
+# variants compile side by side from one checkout; a checkout holds it
+# alone, so that no build compiles a tree it is rewriting (such as
+# another VM test asking for a kernel while the series changes).  Who
+# checks out is decided under a lock of its own: a second build waits
+# there while the first puts the tree at the series, then finds it so.
+# Each variant's object directory has a lock too.  All wait, saying so.
+
+# lock FD FILE shared|exclusive
+lock() {
+	local how=-s
+	[ "$3" = exclusive ] && how=-x
 	mkdir -p "$WORK"
-	exec 9>"$WORK/.lock"
-	if ! flock -n 9; then
-		say "waiting for another kernel build to finish"
-		flock 9
+	[ -e "/proc/$$/fd/$1" ] || eval "exec $1>>\"\$WORK/\$2\""
+	if ! flock -n "$how" "$1"; then
+		say "waiting for another kernel build ($2)"
+		flock "$how" "$1"
 	fi
+}
+lock_tree() { lock 9 .lock "$1"; }
+lock_checkout() { lock 7 .lock-checkout exclusive; }
+unlock_checkout() { flock -u 7; }
+lock_variant() { lock 8 ".lock-$variant" exclusive; }
+
+# without_sha: a series as format-patch writes it, less the line that
+# names each commit, which differs between two applications of a patch.
+without_sha() {
+	sed '/^From [0-9a-f]\{40\} /d'
+}
+
+# tree_at_series: the tree is on branch series, its commits are today's
+# kernel/patches, and nothing is changed since.  A build then leaves it
+# alone: applying the series again would touch every file the series
+# changes, and each variant's next build would recompile what includes
+# them.
+tree_at_series() {
+	[ -d "$TREE/.git" ] &&
+	[ "$(git -C "$TREE" symbolic-ref -q HEAD)" = refs/heads/series ] &&
+	[ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] &&
+	[ "$(series_of_tree)" = \
+	  "$(cat "$HERE"/patches/*.patch 2>/dev/null | without_sha | sha256sum)" ]
+}
+
+# series_of_tree: the digest of the tree's commits past base, exported as
+# --export would write them.
+series_of_tree() {
+	local dir
+	dir=$(mktemp -d)
+	git -C "$TREE" format-patch -q --no-signature -o "$dir" base..HEAD
+	cat "$dir"/*.patch 2>/dev/null | without_sha | sha256sum
+	rm -rf "$dir"
 }
 
 case "$mode" in
@@ -241,8 +282,11 @@ export)
 	exit 0
 	;;
 tree)
-	lock_tree
-	ensure_tree
+	lock_variant
+	lock_checkout
+	[ -d "$TREE/.git" ] || { lock_tree exclusive; ensure_tree; }
+	lock_tree shared
+	unlock_checkout
 	build
 	echo "$BZIMAGE"
 	;;
@@ -260,10 +304,18 @@ series)
 			echo "$out/bzImage"
 			exit 0
 		fi
-		[ "$pass" = unlocked ] && lock_tree
+		[ "$pass" = unlocked ] && lock_variant
 	done
-	ensure_tree
-	checkout_series
+	lock_checkout
+	if tree_at_series; then
+		lock_tree shared
+	else
+		lock_tree exclusive
+		ensure_tree
+		checkout_series
+		lock_tree shared
+	fi
+	unlock_checkout
 	build
 	mkdir -p "$CACHE"
 	rm -rf "$out.tmp"

@@ -131,12 +131,33 @@ static void drain_cq(struct ibv_cq *cq)
 		;
 }
 
+/*
+ * Reset @qp, and see that it stays reset.  Soft-RoCE reports an error's
+ * completion before its task moves the QP to the error state, and a
+ * reset that comes in between is undone when that task runs on: the QP
+ * is then in ERR, and connecting it again fails with EINVAL.  The reset
+ * waits for the QP's tasks to stop, so a second one holds.
+ */
+static int reset_qp(struct ibv_qp *qp)
+{
+	struct ibv_qp_attr attr = { .qp_state = IBV_QPS_RESET };
+	struct ibv_qp_init_attr init;
+	int tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		if (ibv_modify_qp(qp, &attr, IBV_QP_STATE) ||
+		    ibv_query_qp(qp, &attr, IBV_QP_STATE, &init))
+			return -1;
+		if (attr.qp_state == IBV_QPS_RESET)
+			return 0;
+		attr.qp_state = IBV_QPS_RESET;
+	}
+	return -1;
+}
+
 int rc_reconnect(struct rc_side *a, struct rc_side *b)
 {
-	struct ibv_qp_attr reset = { .qp_state = IBV_QPS_RESET };
-
-	if (ibv_modify_qp(a->qp, &reset, IBV_QP_STATE) ||
-	    ibv_modify_qp(b->qp, &reset, IBV_QP_STATE))
+	if (reset_qp(a->qp) || reset_qp(b->qp))
 		return -1;
 	drain_cq(a->cq);
 	drain_cq(b->cq);
