@@ -43,10 +43,10 @@ static int session_send_id(struct session *s, const struct db_msg *msg,
 		.num_sge = 1,
 		.opcode = IBV_WR_SEND,
 		.send_flags = IBV_SEND_SIGNALED,
-	}, *bad;
+	};
 
 	*buf = *msg;
-	return ibv_post_send(s->cm_id->qp, &wr, &bad) ? -errno : 0;
+	return util_post_send(s->cm_id->qp, &wr);
 }
 
 int session_send(struct session *s, const struct db_msg *msg)
@@ -65,11 +65,13 @@ static int session_keepalive(struct session *s)
 		.wr_id = SESSION_WR_KEEPALIVE,
 		.opcode = IBV_WR_RDMA_WRITE,
 		.send_flags = IBV_SEND_SIGNALED,
-	}, *bad;
+	};
+	int ret;
 
 	s->next_keepalive_ms = util_now_ms() + TARGET_KEEPALIVE_MS;
-	if (ibv_post_send(s->cm_id->qp, &wr, &bad))
-		return -errno;
+	ret = util_post_send(s->cm_id->qp, &wr);
+	if (ret)
+		return ret;
 	s->keepalive_out = true;
 	return 0;
 }
@@ -187,10 +189,11 @@ static int session_rdma(struct session *s, enum ibv_wr_opcode op, void *local,
 		.opcode = op,
 		.send_flags = wait ? IBV_SEND_SIGNALED : 0,
 		.wr.rdma = { .remote_addr = remote, .rkey = rkey },
-	}, *bad;
+	};
+	int ret = util_post_send(s->cm_id->qp, &wr);
 
-	if (ibv_post_send(s->cm_id->qp, &wr, &bad))
-		return -errno;
+	if (ret)
+		return ret;
 	return wait ? session_wait_rdma(s) : 0;
 }
 

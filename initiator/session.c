@@ -106,7 +106,7 @@ static int dbi_next_ok_wc(struct dbi_session *s, struct ibv_wc *wc)
 
 int dbi_post(struct dbi_session *s, struct ibv_send_wr *wr)
 {
-	struct ibv_send_wr *bad, *w;
+	struct ibv_send_wr *w;
 
 	for (w = wr; w; w = w->next) {
 		if (w->opcode == IBV_WR_RDMA_READ)
@@ -116,7 +116,7 @@ int dbi_post(struct dbi_session *s, struct ibv_send_wr *wr)
 		else
 			s->stats.sends++;
 	}
-	return ibv_post_send(s->id->qp, wr, &bad) ? -errno : 0;
+	return util_post_send(s->id->qp, wr);
 }
 
 int dbi_post_wait(struct dbi_session *s, struct ibv_send_wr *wr)

@@ -2,10 +2,34 @@
 #ifndef DOORBELL_UTIL_VERBS_H
 #define DOORBELL_UTIL_VERBS_H
 
-#include <errno.h>
 #include <stdint.h>
 
 #include <infiniband/verbs.h>
+
+/*
+ * util_post_errno - @ret, the value a post verb returned, as a negative
+ * errno.  ibv_post_send() and ibv_post_recv() return the error itself and
+ * need not set errno, so errno after a failed post may say nothing, or
+ * hold an earlier call's error; providers also differ in its sign.
+ *
+ * Return: 0 when @ret is 0, else the negative errno it stands for.
+ */
+static inline int util_post_errno(int ret)
+{
+	return ret > 0 ? -ret : ret;
+}
+
+/*
+ * util_post_send - post the chain @wr on the send queue of @qp.
+ *
+ * Return: 0, or the negative errno of ibv_post_send().
+ */
+static inline int util_post_send(struct ibv_qp *qp, struct ibv_send_wr *wr)
+{
+	struct ibv_send_wr *bad;
+
+	return util_post_errno(ibv_post_send(qp, wr, &bad));
+}
 
 /*
  * util_post_recv - post one receive of @length bytes at @addr (in the MR
@@ -26,7 +50,7 @@ static inline int util_post_recv(struct ibv_qp *qp, void *addr, uint32_t length,
 				  .num_sge = 1 },
 			   *bad;
 
-	return ibv_post_recv(qp, &wr, &bad) ? -errno : 0;
+	return util_post_errno(ibv_post_recv(qp, &wr, &bad));
 }
 
 /*
@@ -52,10 +76,11 @@ static inline int util_post_bind_mw(struct ibv_qp *qp, struct ibv_mw *mw,
 			.bind_info = { .mr = mr, .addr = addr, .length = length,
 				       .mw_access_flags = access },
 		},
-	}, *bad;
+	};
+	int ret = util_post_send(qp, &wr);
 
-	if (ibv_post_send(qp, &wr, &bad))
-		return -errno;
+	if (ret)
+		return ret;
 	*rkey = wr.bind_mw.rkey;
 	return 0;
 }

@@ -294,7 +294,7 @@ static void test_range_count_edge(struct dbvfio_dev *shm)
 		many[i].length = PAGE;
 	for (i = 0; i < 2; i++) {
 		fd = dbvfio_export(shm, 2, many, counts[i], O_CLOEXEC);
-		check(fd >= 0 && dmabuf_size(fd) == counts[i] * PAGE,
+		check(fd >= 0 && dmabuf_size(fd) == (long long)(counts[i] * PAGE),
 		      "%u ranges of one page -> %lld bytes (%s)", counts[i],
 		      fd >= 0 ? dmabuf_size(fd) : -1,
 		      fd < 0 ? strerrorname_np(-fd) : "ok");

@@ -17,10 +17,10 @@
  * uninterruptible, so the parent reports a hang after CHILD_SECONDS and
  * leaves the child where it is stuck.
  */
-#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -83,7 +83,7 @@ static int wait_child(pid_t child)
 /* The /dev/vfio/devices node of the device at @bdf. */
 static int open_cdev(const char *bdf)
 {
-	char path[128];
+	char path[PATH_MAX];
 	struct dirent *d;
 	DIR *dir;
 	int fd = -1;
