@@ -245,9 +245,11 @@ unlock_checkout() { flock -u 7; }
 lock_variant() { lock 8 ".lock-$variant" exclusive; }
 
 # without_sha: a series as format-patch writes it, less the line that
-# names each commit, which differs between two applications of a patch.
+# names each commit, which differs between two applications of a patch,
+# and the blob names of its index lines, whose abbreviation grows with
+# the repository.
 without_sha() {
-	sed '/^From [0-9a-f]\{40\} /d'
+	sed -e '/^From [0-9a-f]\{40\} /d' -e 's/^index [0-9a-f.]*/index/'
 }
 
 # tree_at_series: the tree is on branch series, its commits are today's
