@@ -233,12 +233,18 @@ lock() {
 	local how=-s
 	[ "$3" = exclusive ] && how=-x
 	mkdir -p "$WORK"
-	[ -e "/proc/$$/fd/$1" ] || eval "exec $1>>\"\$WORK/\$2\""
+	# Opened here, once: a descriptor of the same number inherited
+	# from the caller (ninja's, say) would lock nothing.
+	case " $LOCKS_OPEN " in
+	*" $1 "*) ;;
+	*) eval "exec $1>>\"\$WORK/\$2\""; LOCKS_OPEN="$LOCKS_OPEN $1" ;;
+	esac
 	if ! flock -n "$how" "$1"; then
 		say "waiting for another kernel build ($2)"
 		flock "$how" "$1"
 	fi
 }
+LOCKS_OPEN=
 lock_tree() { lock 9 .lock "$1"; }
 lock_checkout() { lock 7 .lock-checkout exclusive; }
 unlock_checkout() { flock -u 7; }
