@@ -7,10 +7,9 @@
 #
 # Prints two lines: the time of a fixed single-threaded CPU job (an awk
 # loop of 20 million steps; about 2.5 s on a fast machine of this kind,
-# and like TCG it measures one core's integer speed), and the CPU time
-# the normal test kernel took to build on this machine, as
-# kernel/build.sh recorded it beside the cached kernel.  Its wall time
-# says less: the test command builds the two test kernels side by side.
+# and like TCG it measures one core's integer speed), and the time the
+# normal test kernel took to build on this machine, wall and CPU, as
+# kernel/build.sh recorded it beside the cached kernel.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -26,8 +25,8 @@ printf 'machine: %d CPUs; the fixed CPU job took %d.%02d s\n' "$(nproc)" \
 # Never a build here: only what kernel/build.sh recorded.
 if bzimage=$(kernel/build.sh --variant vm --cached 2>/dev/null) &&
 	read -r wall cpu <"$(dirname "$bzimage")/build-seconds"; then
-	echo "machine: the normal kernel took $cpu s of CPU to build" \
-		"($wall s of wall time, with other builds beside it)"
+	echo "machine: the normal kernel built in $wall s, $cpu s of CPU" \
+		"(kernel/build.sh, when it was cached)"
 else
 	echo "machine: the normal kernel's build time is not recorded"
 fi

@@ -14,17 +14,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 began=$(date +%s)
 bash buildlib/setup-debian.sh
-# The two test kernels are most of a cold set-up: they start first, and
-# user space, Debian's image and its DKMS build go on beside them.  The
-# build's own kernel step then waits for them (or finds them cached).
-kernel/build-variants.sh vm debug >/dev/null &
-kernels=$!
-trap 'kill "$kernels" 2>/dev/null' EXIT
 cmake -S . -B build -G Ninja -DDOORBELL_VM_TESTS=ON -DDOORBELL_DEBUG_KERNEL=ON \
 	-DDOORBELL_DEBIAN_KERNEL=ON
 cmake --build build
-wait "$kernels"
-trap - EXIT
 echo "test.sh: set-up and builds took $(($(date +%s) - began)) s"
 # Times mean little without the machine's speed beside them.
 bash buildlib/machine-speed.sh
