@@ -152,8 +152,6 @@ static const char *export_error(int err)
 		return "no such BAR: past BAR 5 or not implemented by the device, or the device is going away";
 	case -EOVERFLOW:
 		return "the range's address overflows";
-	case -EACCES:
-		return "the range covers the MSI-X table or PBA, which vfio-pci does not let user space map on this device";
 	case -ENOTTY:
 		return "this kernel has no vfio dma-buf export";
 	case -EOPNOTSUPP:

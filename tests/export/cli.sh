@@ -35,7 +35,7 @@ check_error() {
 	expect_eq "exit of export ${args[*]}" "$rc" 1
 	echo "$out" | grep -q "$1" || fail "export ${args[*]}: '$out'"
 }
-# The MSI-X page may be exported where it may be mmapped, as upstream.
+# The MSI-X page exports, as upstream's does.
 out=$("$tool" export "$nvme" 0 0x2000 0x1000) || fail "export the MSI-X page"
 expect_eq "export MSI-X page" "$out" "BAR0 [0x2000, +0x1000): dma-buf of 4096 bytes"
 check_error "$nvme" 0 0x1800 0x1000 -- "not page-aligned"

@@ -70,7 +70,7 @@ struct dmabuf_importer_iommufd_pin {
 #define DMABUF_IMPORTER_UNMAP	_IO('D', 3)
 #define DMABUF_IMPORTER_STATUS	_IOR('D', 4, struct dmabuf_importer_status)
 #define DMABUF_IMPORTER_VMAP_RW	_IOWR('D', 5, struct dmabuf_importer_rw)
-#define DMABUF_IMPORTER_PIN	_IO('D', 6)	/* held until move_notify */
+#define DMABUF_IMPORTER_PIN	_IO('D', 6)	/* a pin of its own */
 #define DMABUF_IMPORTER_P2PDMA_ADD \
 	_IOW('D', 7, struct dmabuf_importer_p2pdma_add)
 /* CPU access through the exporter's vfio_pci_dma_buf_iomem_map() */
