@@ -17,3 +17,12 @@ int session_wc_awaited(const struct ibv_wc *wc, uint64_t want,
 		*keepalive_out = false;
 	return wc->wr_id == want;
 }
+
+int session_wc_message(const struct ibv_wc *wc, uint32_t msg_len)
+{
+	if (!(wc->opcode & IBV_WC_RECV))
+		return 0;
+	if (wc->opcode != IBV_WC_RECV || wc->byte_len != msg_len)
+		return -EPROTO;
+	return 1;
+}

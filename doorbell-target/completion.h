@@ -35,4 +35,15 @@
 int session_wc_awaited(const struct ibv_wc *wc, uint64_t want,
 		       bool *keepalive_out);
 
+/*
+ * Is successful completion @wc the arrival of one whole message of
+ * @msg_len bytes?  1 when it is; 0 when it is no arrival (the target's
+ * own send, window bind or RDMA completed); -EPROTO for any other
+ * arrival, which the protocol never makes: a receive of another length,
+ * such as an empty SEND, which would leave the slot's previous message
+ * there to be run again, or an RDMA WRITE with immediate, which takes a
+ * receive slot without a message.
+ */
+int session_wc_message(const struct ibv_wc *wc, uint32_t msg_len);
+
 #endif /* DOORBELL_TARGET_COMPLETION_H */

@@ -359,7 +359,7 @@ void *session_thread(void *arg)
 	struct thread_usage end;
 	bool stats, chained = false;
 	uint64_t one = 1;
-	int ret;
+	int ret, msg;
 
 	ret = session_await_binds(s, &wc);
 	while (!ret) {
@@ -385,7 +385,16 @@ void *session_thread(void *arg)
 		/* Keepalives are upkeep, like statistics: not commands. */
 		stats = wc.wr_id == SESSION_WR_SEND_UPKEEP ||
 			wc.wr_id == SESSION_WR_KEEPALIVE;
-		if (wc.opcode == IBV_WC_RECV) {
+		msg = session_wc_message(&wc, sizeof(struct db_msg));
+		if (msg < 0) {
+			target_log(
+				s->target,
+				"I/O queue %u: a malformed message (%u bytes, completion opcode %d)",
+				s->queue.qid, wc.byte_len, wc.opcode);
+			ret = msg;
+			break;
+		}
+		if (msg) {
 			stats = s->msgs[wc.wr_id].type == DB_MSG_STATS;
 			ret = session_handle(s, &s->msgs[wc.wr_id]);
 			if (!ret)

@@ -86,6 +86,55 @@ static void test_a_failed_request_ends_the_wait(void **state)
 			 -ECONNRESET);
 }
 
+/* The protocol's one message size, as the session posts its receives. */
+#define MSG_LEN 64u
+
+static void test_a_whole_message_is_run(void **state)
+{
+	struct ibv_wc wc = send_wc(3, IBV_WC_RECV);
+
+	wc.byte_len = MSG_LEN;
+	assert_int_equal(session_wc_message(&wc, MSG_LEN), 1);
+}
+
+/*
+ * An empty or short SEND lands in a slot that still holds the message
+ * before it: run, that message would be run a second time.
+ */
+static void test_a_short_message_is_a_protocol_error(void **state)
+{
+	struct ibv_wc wc = send_wc(3, IBV_WC_RECV);
+	uint32_t lens[] = { 0, 1, MSG_LEN - 1 };
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		wc.byte_len = lens[i];
+		assert_int_equal(session_wc_message(&wc, MSG_LEN), -EPROTO);
+	}
+}
+
+/* An RDMA WRITE with immediate takes a receive and brings no message. */
+static void test_a_write_with_immediate_is_a_protocol_error(void **state)
+{
+	struct ibv_wc wc = send_wc(5, IBV_WC_RECV_RDMA_WITH_IMM);
+
+	wc.byte_len = MSG_LEN;
+	assert_int_equal(session_wc_message(&wc, MSG_LEN), -EPROTO);
+	wc.byte_len = 0;
+	assert_int_equal(session_wc_message(&wc, MSG_LEN), -EPROTO);
+}
+
+static void test_the_targets_own_work_is_no_message(void **state)
+{
+	struct ibv_wc wc = send_wc(SESSION_WR_SEND, IBV_WC_SEND);
+
+	assert_int_equal(session_wc_message(&wc, MSG_LEN), 0);
+	wc = send_wc(SESSION_WR_RDMA, IBV_WC_RDMA_READ);
+	assert_int_equal(session_wc_message(&wc, MSG_LEN), 0);
+	wc = send_wc(SESSION_WR_BIND, IBV_WC_BIND_MW);
+	assert_int_equal(session_wc_message(&wc, MSG_LEN), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -95,6 +144,11 @@ int main(void)
 		cmocka_unit_test(
 			test_a_request_inside_a_wait_is_a_protocol_error),
 		cmocka_unit_test(test_a_failed_request_ends_the_wait),
+		cmocka_unit_test(test_a_whole_message_is_run),
+		cmocka_unit_test(test_a_short_message_is_a_protocol_error),
+		cmocka_unit_test(
+			test_a_write_with_immediate_is_a_protocol_error),
+		cmocka_unit_test(test_the_targets_own_work_is_no_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
