@@ -44,8 +44,15 @@ const char *dbnvme_strerror(int ret)
 	static __thread char buf[64];
 	size_t i;
 
-	if (ret <= 0)
-		return ret ? strerror(-ret) : "success";
+	if (!ret)
+		return "success";
+	/* Past the errno range, -ret may not even be an int (INT_MIN). */
+	if (ret < -4095) {
+		snprintf(buf, sizeof(buf), "not an errno: %d", ret);
+		return buf;
+	}
+	if (ret < 0)
+		return strerror(-ret);
 	for (i = 0;
 	     i < sizeof(dbnvme_status_names) / sizeof(dbnvme_status_names[0]);
 	     i++)
