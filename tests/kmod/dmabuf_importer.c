@@ -426,11 +426,16 @@ static int importer_release(struct inode *inode, struct file *file)
 	struct importer *imp = file->private_data;
 
 	if (imp->attach) {
-		cancel_delayed_work_sync(&imp->unmap_work);
 		dma_resv_lock(imp->dmabuf->resv, NULL);
 		importer_let_go_locked(imp);
 		dma_resv_unlock(imp->dmabuf->resv);
+		/*
+		 * Detached, the importer gets no more move_notify, so no
+		 * revoke can schedule the slow unmap again once it is
+		 * cancelled.  If it still runs, it finds nothing to let go.
+		 */
 		dma_buf_detach(imp->dmabuf, imp->attach);
+		cancel_delayed_work_sync(&imp->unmap_work);
 		dma_buf_put(imp->dmabuf);
 		pci_dev_put(imp->client);
 	}
