@@ -287,11 +287,19 @@ static int parse_depths(char *list, unsigned int *out, unsigned int max)
 	char *tok;
 
 	for (tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
-		if (n == max || util_parse_u64_arg("ib_doorbell_bw", "depth",
-						   tok, 1, MAX_DEPTH, &v))
+		if (n == max) {
+			fprintf(stderr,
+				"ib_doorbell_bw: at most %u depths, not more\n",
+				max);
+			return -EINVAL;
+		}
+		if (util_parse_u64_arg("ib_doorbell_bw", "depth", tok, 1,
+				       MAX_DEPTH, &v))
 			return -EINVAL;
 		out[n++] = v;
 	}
+	if (!n)
+		fprintf(stderr, "ib_doorbell_bw: no depth given\n");
 	return n ? (int)n : -EINVAL;
 }
 
@@ -321,7 +329,13 @@ static int parse_modes(char *list, struct bw_mode *out, unsigned int max)
 
 	for (tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
 		len = strlen(tok);
-		if (n == max || len >= sizeof(name))
+		if (n == max) {
+			fprintf(stderr,
+				"ib_doorbell_bw: at most %u modes, not more\n",
+				max);
+			return -EINVAL;
+		}
+		if (len >= sizeof(name))
 			goto bad;
 		out[n] = (struct bw_mode){ .label = tok };
 		memcpy(name, tok, len + 1);
@@ -347,6 +361,8 @@ static int parse_modes(char *list, struct bw_mode *out, unsigned int max)
 			goto bad;
 		n++;
 	}
+	if (!n)
+		fprintf(stderr, "ib_doorbell_bw: no mode given\n");
 	return n ? (int)n : -EINVAL;
 bad:
 	fprintf(stderr, "ib_doorbell_bw: invalid mode '%s'\n", tok);
