@@ -251,9 +251,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	if (target_ctrls_open(&t, &o))
-		return 1;
+	/*
+	 * Listen first: a wrong address or port is refused before any
+	 * controller is taken and reset.  Connection requests wait in the
+	 * channel until serve() reads them.
+	 */
 	ret = listen_on(&t, o.bind_addr, o.port);
+	if (!ret && target_ctrls_open(&t, &o))
+		ret = -ENODEV;
 	if (!ret) {
 		target_log(&t, "listening on %s port %s",
 			   o.bind_addr ? o.bind_addr : "*", o.port);

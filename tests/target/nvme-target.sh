@@ -35,6 +35,12 @@ debug_kernel ||
 	expect_refusal "a device name that is no PCI address" \
 		"not a PCI address" --device nvme0
 nvme=$(vfio_bind "$NVME_ID") || exit 1
+# A wrong address is refused before the controller is opened and reset:
+# verbose, the target would name the controller's admin queue.
+out=$(timeout 30 "$target" --verbose --device "$nvme" --bind 10.99.99.99 2>&1)
+grep -q "cannot listen on 10.99.99.99" <<<"$out" && ! grep -q "admin SQ" <<<"$out" ||
+	fail "a bind address this host lacks: '$out'"
+log "ok: a bind address this host lacks is refused before the controller is touched"
 target_start "$nvme" "$RXE_B_IP"
 expect_refusal "a second target on the same controller" \
 	"Device or resource busy" --device "$nvme" --bind "$RXE_B_IP" --port 4792
