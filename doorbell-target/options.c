@@ -58,6 +58,7 @@ int target_options_parse(int argc, char **argv, struct target_options *o,
 		{}
 	};
 	struct dbvfio_pci_addr addrs[TARGET_MAX_CTRLS];
+	const char *given[TARGET_MAX_CTRLS];
 	unsigned int i, j;
 	uint64_t depth;
 	int c;
@@ -78,7 +79,7 @@ int target_options_parse(int argc, char **argv, struct target_options *o,
 					TARGET_MAX_CTRLS, optarg);
 				return -EINVAL;
 			}
-			o->bdfs[o->nr_bdfs++] = optarg;
+			given[o->nr_bdfs++] = optarg;
 			break;
 		case 'i':
 			o->isolate = true;
@@ -121,19 +122,20 @@ int target_options_parse(int argc, char **argv, struct target_options *o,
 	if (!o->nr_bdfs)
 		return bad(err, "--device is required", NULL);
 	for (i = 0; i < o->nr_bdfs; i++) {
-		if (dbvfio_pci_addr_parse(o->bdfs[i], &addrs[i])) {
+		if (dbvfio_pci_addr_parse(given[i], &addrs[i])) {
 			fprintf(err,
 				"doorbell-target: '%s' is not a PCI address "
 				"(DDDD:BB:DD.F)\n",
-				o->bdfs[i]);
+				given[i]);
 			return -EINVAL;
 		}
+		dbvfio_pci_addr_format(&addrs[i], o->bdfs[i]);
 		for (j = 0; j < i; j++)
 			if (same_function(&addrs[i], &addrs[j])) {
 				fprintf(err,
 					"doorbell-target: controller '%s' "
 					"given twice\n",
-					o->bdfs[i]);
+					given[i]);
 				return -EINVAL;
 			}
 	}

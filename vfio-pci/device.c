@@ -66,10 +66,15 @@ static int check_vfio_pci(const char *bdf)
 
 int dbvfio_iommu_group(const char *bdf, unsigned long *group)
 {
-	char name[64], *end;
+	char name[64], canon[DBVFIO_PCI_ADDR_STRLEN], *end;
+	struct dbvfio_pci_addr addr;
 	int ret;
 
-	ret = read_pci_link(bdf, "iommu_group", name, sizeof(name));
+	/* sysfs knows only the canonical form: not "00:03.0", not "0A". */
+	if (dbvfio_pci_addr_parse(bdf, &addr))
+		return -EINVAL;
+	dbvfio_pci_addr_format(&addr, canon);
+	ret = read_pci_link(canon, "iommu_group", name, sizeof(name));
 	if (ret)
 		return ret == -ENOENT ? -ENXIO : ret;
 	errno = 0;

@@ -35,9 +35,10 @@ struct dbvfio_pci_addr {
 int dbvfio_pci_addr_parse(const char *str, struct dbvfio_pci_addr *addr);
 
 /*
- * The IOMMU group of the PCI device at @bdf (canonical form) in *@group.
- * Devices in one group cannot be kept from each other's DMA.  -ENXIO when
- * there is no such device or it has no group (no IOMMU).
+ * The IOMMU group of the PCI device at @bdf (any form that
+ * dbvfio_pci_addr_parse() reads) in *@group.  Devices in one group cannot
+ * be kept from each other's DMA.  -EINVAL when @bdf is no PCI address,
+ * -ENXIO when there is no such device or it has no group (no IOMMU).
  */
 int dbvfio_iommu_group(const char *bdf, unsigned long *group);
 

@@ -60,7 +60,7 @@ static void test_every_option(void **state)
 	assert_int_equal(PARSE(&o, msg, "-d", "00:04.0", "-b", "10.0.0.1", "-p",
 			       "4800", "-D", "8"),
 			 0);
-	assert_string_equal(o.bdfs[0], "00:04.0");
+	assert_string_equal(o.bdfs[0], "0000:00:04.0");
 	assert_string_equal(o.bind_addr, "10.0.0.1");
 	assert_string_equal(o.port, "4800");
 	assert_int_equal(o.max_depth, 8);
@@ -139,11 +139,30 @@ static void test_refusals_say_why(void **state)
 	}
 }
 
+/*
+ * Every form of an address that parses is kept in the one form sysfs
+ * knows: "00:03.0" or "0000:00:0A.0" would name no device there.
+ */
+static void test_addresses_are_normalised(void **state)
+{
+	struct target_options o;
+	char msg[1024];
+
+	assert_int_equal(PARSE(&o, msg, "-d", "00:03.0", "-d", "0000:00:0A.0",
+			       "-d", "1:2:1f.7"),
+			 0);
+	assert_int_equal(o.nr_bdfs, 3);
+	assert_string_equal(o.bdfs[0], "0000:00:03.0");
+	assert_string_equal(o.bdfs[1], "0000:00:0a.0");
+	assert_string_equal(o.bdfs[2], "0001:02:1f.7");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_option),
+		cmocka_unit_test(test_addresses_are_normalised),
 		cmocka_unit_test(test_several_controllers_isolate),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_refusals_say_why),
