@@ -72,7 +72,10 @@ static int ctrl_open(struct target *t, const char *bdf, struct target_ctrl *tc)
 	target_log(t, "opening and resetting %s", bdf);
 	ret = dbnvme_ctrl_open(bdf, &ctrl);
 	if (ret) {
-		target_log(t, "%s: %s", bdf, dbnvme_strerror(ret));
+		/* The usual first mistake: say what to do, not "ENXIO". */
+		target_log(t, "%s: %s", bdf,
+			   ret == -ENXIO ? "not bound to vfio-pci" :
+					   dbnvme_strerror(ret));
 		return ret;
 	}
 	tc->nvme = ctrl;

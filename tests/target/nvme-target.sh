@@ -29,7 +29,7 @@ expect_refusal() {
 }
 
 expect_refusal "the controller still bound to the nvme driver" \
-	"No such device or address" --device "$(pci_resolve "$NVME_ID")"
+	"not bound to vfio-pci" --device "$(pci_resolve "$NVME_ID")"
 # Pure user space (an argument's syntax): the normal kernel's run checks it.
 debug_kernel ||
 	expect_refusal "a device name that is no PCI address" \
