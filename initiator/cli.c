@@ -196,6 +196,13 @@ int main(int argc, char **argv)
 			   (!strcmp(cmd, "read") &&
 			    parse_u64(argv[optind + 3], "block count", &b))))
 		return 2;
+	/* Said before connecting: a connection would not make it right. */
+	if (!strcmp(cmd, "read") && !b) {
+		fprintf(stderr,
+			"doorbell-initiator: read: a block count of 0 reads "
+			"nothing\n");
+		return 2;
+	}
 
 	ret = dbi_connect(&o, &s);
 	if (ret) {
