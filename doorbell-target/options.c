@@ -60,7 +60,7 @@ int target_options_parse(int argc, char **argv, struct target_options *o,
 	struct dbvfio_pci_addr addrs[TARGET_MAX_CTRLS];
 	const char *given[TARGET_MAX_CTRLS];
 	unsigned int i, j;
-	uint64_t depth;
+	uint64_t num;
 	int c;
 
 	*o = (struct target_options){ .port = DB_DEFAULT_PORT,
@@ -94,18 +94,25 @@ int target_options_parse(int argc, char **argv, struct target_options *o,
 			o->bind_addr = optarg;
 			break;
 		case 'p':
+			/* rdma_cm's ports are numbers: no service names. */
+			if (util_parse_u64(optarg, 1, 65535, &num)) {
+				fprintf(err,
+					"doorbell-target: --port must be "
+					"1-65535, not '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
 			o->port = optarg;
 			break;
 		case 'D':
-			if (util_parse_u64(optarg, 2, TARGET_MAX_DEPTH,
-					   &depth)) {
+			if (util_parse_u64(optarg, 2, TARGET_MAX_DEPTH, &num)) {
 				fprintf(err,
 					"doorbell-target: --max-depth must be "
 					"2-%u, not '%s'\n",
 					TARGET_MAX_DEPTH, optarg);
 				return -EINVAL;
 			}
-			o->max_depth = depth;
+			o->max_depth = num;
 			break;
 		case 'h':
 			usage(out);
