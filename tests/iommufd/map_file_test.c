@@ -574,7 +574,14 @@ static void check_refused(const char *when, uint32_t tag, uint32_t ns_page,
  * off.  Read k carries namespace page STREAM_NS + k, so the data in a
  * page names the Read that put it there.
  */
-#define STREAM_READS 400
+/*
+ * Enough that the stream outlasts the revoke, which it must overlap:
+ * with 400, a fast stream once ended while memory decode was still
+ * going off, and no Read was in flight across the revoke.
+ */
+#define STREAM_READS 1200
+/* The revoke starts once this many are submitted. */
+#define STREAM_BEFORE 100
 #define STREAM_NS 1000
 /* Reads submitted once the revoke returned: enough to see them fault. */
 #define STREAM_AFTER 8
@@ -646,7 +653,7 @@ static void test_decode_off_under_reads(void)
 		fprintf(stderr, "set-up: thread\n");
 		exit(2);
 	}
-	while (atomic_load(&st.submitted) < STREAM_READS / 4)
+	while (atomic_load(&st.submitted) < STREAM_BEFORE)
 		usleep(100);
 	set_memory_decode(shm, 0);
 	atomic_store(&st.revoked, true);
