@@ -4,8 +4,6 @@
  * initiators, one I/O queue pair each.  See doorbell-target(8).
  */
 #include <errno.h>
-#include <ifaddrs.h>
-#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,8 +13,8 @@
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
-#include <netinet/in.h>
 
+#include "address.h"
 #include "target.h"
 
 #define HEALTH_CHECK_MS 250
@@ -37,73 +35,6 @@ void target_log(struct target *t, const char *fmt, ...)
 	line[n++] = '\n';
 	if (write(STDERR_FILENO, line, n) < 0)
 		return;
-}
-
-/* Do @a and @b, of one family, name the same host address? */
-static bool sockaddr_same_host(const struct sockaddr *a,
-			       const struct sockaddr *b)
-{
-	if (a->sa_family == AF_INET)
-		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-	if (a->sa_family == AF_INET6)
-		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-			       &((const struct sockaddr_in6 *)b)->sin6_addr,
-			       sizeof(struct in6_addr));
-	return false;
-}
-
-/* The address that means "every one of this host's". */
-static bool sockaddr_is_any(const struct sockaddr *a)
-{
-	if (a->sa_family == AF_INET)
-		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-		       htonl(INADDR_ANY);
-	if (a->sa_family == AF_INET6)
-		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-			       &in6addr_any, sizeof(struct in6_addr));
-	return false;
-}
-
-/*
- * Is @addr one of this host's?  Asked before the
- * controllers are opened: the RDMA bind itself comes after them, and
- * needs an RDMA device, which a host may still lack at that point.
- */
-static bool address_is_local(const char *addr)
-{
-	struct addrinfo *res;
-	struct ifaddrs *ifs, *ifa;
-	bool found = false;
-	int ret;
-
-	ret = getaddrinfo(addr, NULL, NULL, &res);
-	if (ret) {
-		fprintf(stderr, "doorbell-target: --bind '%s': %s\n", addr,
-			gai_strerror(ret));
-		return false;
-	}
-	if (sockaddr_is_any(res->ai_addr)) {
-		freeaddrinfo(res);
-		return true;
-	}
-	if (getifaddrs(&ifs)) {
-		/* Not known here: the bind after the controllers will tell. */
-		freeaddrinfo(res);
-		return true;
-	}
-	for (ifa = ifs; ifa && !found; ifa = ifa->ifa_next)
-		found = ifa->ifa_addr &&
-			ifa->ifa_addr->sa_family == res->ai_family &&
-			sockaddr_same_host(ifa->ifa_addr, res->ai_addr);
-	freeifaddrs(ifs);
-	freeaddrinfo(res);
-	if (!found)
-		fprintf(stderr,
-			"doorbell-target: --bind %s: no interface of this "
-			"host has that address\n",
-			addr);
-	return found;
 }
 
 static int listen_on(struct target *t, const char *bind_addr, const char *port)
@@ -322,7 +253,7 @@ int main(int argc, char **argv)
 	}
 
 	/* A wrong address is refused before any controller is reset. */
-	if (o.bind_addr && !address_is_local(o.bind_addr))
+	if (o.bind_addr && !target_address_is_local(o.bind_addr, stderr))
 		return 1;
 	if (target_ctrls_open(&t, &o))
 		return 1;
