@@ -24,16 +24,15 @@ static bool sockaddr_same_host(const struct sockaddr *a,
 	return false;
 }
 
-/* The address that means "every one of this host's". */
+/*
+ * The address that means "every one of this host's": all zeroes in
+ * either family (INADDR_ANY, in6addr_any).
+ */
 static bool sockaddr_is_any(const struct sockaddr *a)
 {
-	if (a->sa_family == AF_INET)
-		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-		       htonl(INADDR_ANY);
-	if (a->sa_family == AF_INET6)
-		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-			       &in6addr_any, sizeof(struct in6_addr));
-	return false;
+	struct sockaddr_storage any = { .ss_family = a->sa_family };
+
+	return sockaddr_same_host(a, (const struct sockaddr *)&any);
 }
 
 bool target_address_is_local(const char *addr, FILE *err)
