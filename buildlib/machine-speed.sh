@@ -24,9 +24,15 @@ printf 'machine: %d CPUs; the fixed CPU job took %d.%02d s\n' "$(nproc)" \
 
 # Never a build here: only what kernel/build.sh recorded.
 if bzimage=$(kernel/build.sh --variant vm --cached 2>/dev/null) &&
-	read -r wall cpu <"$(dirname "$bzimage")/build-seconds"; then
-	echo "machine: the normal kernel built in $wall s, $cpu s of CPU" \
-		"(kernel/build.sh, when it was cached)"
+	read -r wall cpu objects <"$(dirname "$bzimage")/build-seconds"; then
+	if [ "${objects:-1000}" -lt 1000 ]; then
+		echo "machine: the cached normal kernel was an incremental" \
+			"build ($objects objects, $wall s): no measure of" \
+			"this machine"
+	else
+		echo "machine: the normal kernel built in $wall s, $cpu s" \
+			"of CPU (kernel/build.sh, when it was cached)"
+	fi
 else
 	echo "machine: the normal kernel's build time is not recorded"
 fi

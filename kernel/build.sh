@@ -169,8 +169,10 @@ build() {
 	set +o pipefail
 	# 'modules' writes Module.symvers, which external modules link against.
 	make -C "$TREE" O="$obj" -j"$JOBS" bzImage modules 2>&1 | tee "$obj/build.log" |
-		awk '/^  (CC|AR|LD|AS) /{ if (++n % 400 == 0) {
-			printf "kernel: %d objects built\n", n > "/dev/stderr" } }'
+		awk -v count="$obj/.objects-built" '/^  (CC|AR|LD|AS) /{
+			if (++n % 400 == 0)
+				printf "kernel: %d objects built\n", n > "/dev/stderr" }
+			END { print n + 0 > count }'
 	local rc=${PIPESTATUS[0]}
 	set -o pipefail
 	if [ "$rc" -ne 0 ]; then
@@ -179,6 +181,7 @@ build() {
 	fi
 	BUILD_SECONDS=$(($(date +%s) - start))
 	BUILD_CPU=$(($(children_cpu) - cpu))
+	BUILD_OBJECTS=$(cat "$obj/.objects-built")
 	say "built in $BUILD_SECONDS s, $BUILD_CPU s of CPU"
 	BZIMAGE=$obj/arch/x86/boot/bzImage
 	build_test_modules "$obj" "$(dirname "$BZIMAGE")/kmod"
@@ -271,12 +274,18 @@ tree_at_series() {
 	  "$(cat "$HERE"/patches/*.patch 2>/dev/null | without_sha | sha256sum)" ]
 }
 
+# format_series DIR: the tree's commits past base as patches in DIR, as
+# kernel/patches holds them.
+format_series() {
+	git -C "$TREE" format-patch -q --no-signature -o "$1" base..HEAD
+}
+
 # series_of_tree: the digest of the tree's commits past base, exported as
 # --export would write them.
 series_of_tree() {
 	local dir
 	dir=$(mktemp -d)
-	git -C "$TREE" format-patch -q --no-signature -o "$dir" base..HEAD
+	format_series "$dir"
 	cat "$dir"/*.patch 2>/dev/null | without_sha | sha256sum
 	rm -rf "$dir"
 }
@@ -285,7 +294,7 @@ case "$mode" in
 export)
 	[ -d "$TREE/.git" ] || die "no kernel tree at $TREE yet"
 	rm -f "$HERE"/patches/*.patch
-	git -C "$TREE" format-patch -q --no-signature -o "$HERE/patches" base..HEAD
+	format_series "$HERE/patches"
 	ls "$HERE"/patches/*.patch 2>/dev/null || say "no commits past base"
 	exit 0
 	;;
@@ -329,9 +338,12 @@ series)
 	rm -rf "$out.tmp"
 	mkdir "$out.tmp"
 	cp -r "$BZIMAGE" "$(dirname "$BZIMAGE")/kmod" "$WORK/obj-$variant/.config" "$out.tmp/"
-	# How long make took, and its CPU time, which other work beside
-	# the build does not change: buildlib/machine-speed.sh reports them.
-	echo "$BUILD_SECONDS $BUILD_CPU" >"$out.tmp/build-seconds"
+	# How long make took, its CPU time, which other work beside the
+	# build does not change, and how many objects it built: with the
+	# tree left at the series, a build may be incremental, and its time
+	# then says nothing of the machine.  buildlib/machine-speed.sh
+	# reports them.
+	echo "$BUILD_SECONDS $BUILD_CPU $BUILD_OBJECTS" >"$out.tmp/build-seconds"
 	mv "$out.tmp" "$out"
 	echo "$out/bzImage"
 	;;
